@@ -1,0 +1,12 @@
+"""cleaner: strip boilerplate from scraped news pages and texts.
+
+    >>> from cleaner import clean
+    >>> clean("Suara.com - Isi berita.\nBaca Juga: Judul Lain").text
+    'Isi berita.'
+"""
+
+from .api import Cleaner, CleanResult, clean
+from .rules import RuleError, load_rules
+from .text import Removal
+
+__all__ = ["Cleaner", "CleanResult", "Removal", "RuleError", "clean", "load_rules"]
