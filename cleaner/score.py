@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from rich.console import Group
+from rich import box
 from rich.table import Table
 
 __all__ = [
@@ -242,8 +243,8 @@ def _fmt(obj) -> list[str]:
 
 
 def _metric_columns(table: Table) -> None:
-    for name in ("token P", "token R", "token F1", "line P", "line R", "line F1"):
-        table.add_column(name, justify="right")
+    for name in ("tok P", "tok R", "tok F1", "line P", "line R", "line F1"):
+        table.add_column(name, justify="right", no_wrap=True)
 
 
 def render_table(report: Report, per_file: bool = False) -> Group:
@@ -254,8 +255,8 @@ def render_table(report: Report, per_file: bool = False) -> Group:
     tables: list[Table] = []
 
     if per_file:
-        files = Table(title="Per file")
-        files.add_column("file")
+        files = Table(title="Per file", box=box.SIMPLE_HEAD)
+        files.add_column("file", no_wrap=True)
         files.add_column("site")
         _metric_columns(files)
         files.add_column("exact")
@@ -264,9 +265,9 @@ def render_table(report: Report, per_file: bool = False) -> Group:
             files.add_row(row.relpath, row.site, *_fmt(row.score), exact)
         tables.append(files)
 
-    sites = Table(title="Per site")
-    sites.add_column("site")
-    sites.add_column("files", justify="right")
+    sites = Table(title="Per site", box=box.SIMPLE_HEAD)
+    sites.add_column("site", no_wrap=True)
+    sites.add_column("n", justify="right")
     _metric_columns(sites)
     sites.add_column("exact", justify="right")
     for site, agg in report.sites.items():

@@ -1,0 +1,80 @@
+"""The command line: outputs, exit codes and one-line errors."""
+
+import json
+import shutil
+
+from typer.testing import CliRunner
+
+from cleaner.cli import app
+from conftest import SAMPLES
+
+runner = CliRunner()
+
+
+def run(*args, input=None):
+    return runner.invoke(app, [str(a) for a in args], input=input)
+
+
+def test_clean_mirrors_a_folder_tree_with_txt_outputs(tmp_path):
+    src = tmp_path / "scraped"
+    shutil.copytree(SAMPLES / "raw" / "seeds", src / "suara.com")
+    before = {p: p.read_bytes() for p in src.rglob("*")if p.is_file()}
+    result = run("clean", src, "-o", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    outputs = sorted(p.relative_to(tmp_path / "out").as_posix() for p in (tmp_path / "out").rglob("*.txt"))
+    assert outputs == sorted(p.relative_to(src).as_posix() for p in before)
+    assert {p: p.read_bytes() for p in before} == before  # inputs never modified
+    assert not list((tmp_path / "out").rglob("*.tmp"))  # no temporary files left
+
+
+def test_stdin_to_stdout():
+    result = run("clean", "-", input="Suara.com - Isi berita.\nBaca Juga: Judul Lain\n")
+    assert result.exit_code == 0
+    assert result.stdout == "Isi berita.\n"
+
+
+def test_single_file_to_stdout_uses_parent_folder_as_site(tmp_path):
+    page = tmp_path / "suara.com" / "a.txt"
+    page.parent.mkdir()
+    page.write_text("Isi berita.\nBaca Juga: Judul\nIsi kedua.\n")
+    result = run("clean", page)
+    assert result.stdout == "Isi berita.\nIsi kedua.\n"
+
+
+def test_bad_file_is_reported_and_the_batch_goes_on(tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "good.txt").write_text("Isi berita.\n")
+    (src / "bad.txt").write_bytes(b"\x00\x01\x02\xff\xfe\x00binary")
+    result = run("clean", src, "-o", tmp_path / "out")
+    assert result.exit_code == 1
+    assert (tmp_path / "out" / "good.txt").read_text() == "Isi berita.\n"
+    assert "bad.txt" in result.stderr and "Traceback" not in result.output
+
+
+def test_nothing_to_process_exits_3(tmp_path):
+    (tmp_path / "empty").mkdir()
+    assert run("clean", tmp_path / "empty", "-o", tmp_path / "out").exit_code == 3
+
+
+def test_usage_errors_exit_2(tmp_path):
+    result = run("clean", tmp_path / "missing.txt", "-o", tmp_path / "out")
+    assert result.exit_code == 2
+    assert result.stderr.strip().count("\n") == 0 and "missing.txt" in result.stderr
+    assert run("clean", SAMPLES / "raw").exit_code == 2  # a folder needs -o
+    assert run("score", tmp_path / "nope", SAMPLES / "gold").exit_code == 2
+
+
+def test_score_json_and_min_f1_gate(tmp_path):
+    result = run("score", SAMPLES / "gold", SAMPLES / "gold", "--json")
+    assert result.exit_code == 0
+    report = json.loads(result.stdout)
+    assert report["macro"]["token_f1"] == 1.0 and report["macro"]["exact"] == report["macro"]["n"]
+    below = run("score", SAMPLES / "raw", SAMPLES / "gold", "--min-f1", "0.99")
+    assert below.exit_code == 1 and "below --min-f1" in below.stderr
+
+
+def test_rules_check_and_test_pass_on_the_shipped_rules():
+    assert run("rules", "check").exit_code == 0
+    result = run("rules", "test")
+    assert result.exit_code == 0, result.stderr
