@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import importlib.util
 import sys
-import traceback
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterable, TextIO
 
 BENCH_DIR = Path(__file__).resolve().parent
 REPO_ROOT = BENCH_DIR.parent
@@ -18,6 +16,8 @@ for _p in (str(BENCH_DIR), str(REPO_ROOT)):
     if _p not in sys.path:
         sys.path.insert(0, _p)
 
+CleanFn = Callable[[str, str], str]  # clean(text, relpath) -> cleaned text
+
 
 def read_text(path: Path) -> str:
     return path.read_text(encoding="utf-8", errors="replace")
@@ -28,43 +28,50 @@ def list_texts(root: Path) -> list[tuple[str, Path]]:
     return [(p.relative_to(root).as_posix(), p) for p in sorted(root.rglob("*.txt")) if p.is_file()]
 
 
-def load_cleaner() -> tuple[Callable[[str, str], str] | None, str]:
-    """Return (clean(text, relpath) -> str, note), or (None, reason) if unavailable."""
-    try:
-        from cleaner import Cleaner  # type: ignore[attr-defined]
-    except Exception as exc:  # ImportError, or a half-written package
-        return None, f"cleaner skipped: `from cleaner import Cleaner` failed: {exc!r}"
-    try:
-        c = Cleaner()
-    except Exception as exc:
-        return None, f"cleaner skipped: Cleaner() failed: {exc!r}"
+def load_cleaner() -> CleanFn:
+    """clean(text, relpath) backed by one ``Cleaner()``, constructed here."""
+    from cleaner import Cleaner
+
+    c = Cleaner()
 
     def clean(text: str, relpath: str) -> str:
         return c.clean(text, path=relpath).text
 
-    return clean, "cleaner: working tree at " + str(REPO_ROOT / "cleaner")
+    return clean
 
 
-def load_score_dirs():
-    """cleaner.score.score_dirs, or None if cleaner/score.py is missing.
+def _ignore_path(fn: Callable[[str], str]) -> CleanFn:
+    return lambda text, rel: fn(text)
 
-    If the package's __init__ cannot be imported (e.g. mid-edit), score.py is
-    loaded directly from the working tree: it is still the project's scorer.
+
+def load_systems(names: Iterable[str], log: TextIO) -> dict[str, CleanFn]:
+    """Map each ``--systems`` name to a clean(text, relpath) callable, in order.
+
+    Names are "cleaner" or a key of ``peers.PEERS``. Everything costly is done
+    here, before any timing: the Cleaner is constructed and jusText's stoplist
+    is loaded. jusText is an optional extra; if it cannot be loaded it is
+    skipped with a message on ``log`` (one line per system is printed there).
     """
-    try:
-        from cleaner.score import score_dirs  # type: ignore
+    import peers
 
-        return score_dirs
-    except Exception:
-        path = REPO_ROOT / "cleaner" / "score.py"
-        if not path.is_file():
-            return None
-        try:
-            spec = importlib.util.spec_from_file_location("_bench_cleaner_score", path)
-            mod = importlib.util.module_from_spec(spec)
-            sys.modules[spec.name] = mod  # dataclasses need the module registered
-            spec.loader.exec_module(mod)
-            return getattr(mod, "score_dirs", None)
-        except Exception:
-            traceback.print_exc()
-            return None
+    fns: dict[str, CleanFn] = {}
+    for name in names:
+        if name == "cleaner":
+            fns[name] = load_cleaner()
+            print("cleaner: working tree at " + str(REPO_ROOT / "cleaner"), file=log)
+        elif name == "justext":
+            try:
+                import justext  # noqa: F401
+            except Exception as exc:
+                print(f"justext skipped: import failed: {exc!r} (pip install -e '.[bench]')", file=log)
+                continue
+            try:
+                peers._justext_stoplist()  # load the stoplist before timing
+            except Exception as exc:
+                print(f"justext skipped: {exc!r}", file=log)
+                continue
+            print(f"justext: stoplist {peers.justext_stoplist_name()!r}, default parameters", file=log)
+            fns[name] = _ignore_path(peers.justext_text)
+        else:
+            fns[name] = _ignore_path(peers.PEERS[name])
+    return fns

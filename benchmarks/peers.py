@@ -8,8 +8,8 @@ cleaned text (one kept paragraph per line, no trailing newline).
   wrapped as a minimal HTML document, one ``<p>`` per non-empty line.
 
 jusText 3.x imports ``lxml.html.clean``, which lxml >= 5.2 ships as a separate
-package: if ``import justext`` fails with that error, ``pip install
-lxml_html_clean`` (or ``lxml[html_clean]``).
+package (``lxml_html_clean``). Both come with the ``bench`` extra:
+``pip install -e '.[bench]'``.
 """
 
 from __future__ import annotations

@@ -21,9 +21,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from _common import DEFAULT_CORPUS, DEFAULT_SEEDS, list_texts, load_cleaner, load_score_dirs, read_text
+from _common import DEFAULT_CORPUS, DEFAULT_SEEDS, list_texts, load_systems, read_text
 
 import peers
+from cleaner.score import score_dirs  # after _common, which puts the working tree first on sys.path
 
 ALL_SYSTEMS = ("noop", "justext", "cleaner")
 
@@ -96,11 +97,6 @@ def main(argv: list[str] | None = None) -> int:
                     help="write predictions to DIR/<system>/{dev,seeds}/... and keep them")
     args = ap.parse_args(argv)
 
-    score_dirs = load_score_dirs()
-    if score_dirs is None:
-        print("error: cleaner/score.py (score_dirs) is not available; nothing can be scored", file=sys.stderr)
-        return 2
-
     text_dir = args.corpus / "dev" / "text"
     gold_dir = args.corpus / "dev" / "text-gold"
     for d in (text_dir, gold_dir):
@@ -120,24 +116,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"command: python {shlex.join(sys.argv)}", file=log)
     print(f"corpus: {args.corpus}  ({len(dev_items)} dev texts)  seeds: {args.seeds}  ({len(seed_items)})", file=log)
 
-    fns = {}
-    for name in wanted:
-        if name == "cleaner":
-            fn, note = load_cleaner()
-            print(note, file=log)
-            if fn is None:
-                continue
-            fns[name] = fn
-        elif name == "justext":
-            try:
-                import justext  # noqa: F401
-            except Exception as exc:
-                print(f"justext skipped: import failed: {exc!r} (pip install justext lxml_html_clean)", file=log)
-                continue
-            print(f"justext: stoplist {peers.justext_stoplist_name()!r}, default parameters", file=log)
-            fns[name] = lambda text, rel, _f=peers.justext_text: _f(text)
-        else:
-            fns[name] = lambda text, rel, _f=peers.PEERS[name]: _f(text)
+    fns = load_systems(wanted, log)
     if not fns:
         print("error: no system could be run", file=sys.stderr)
         return 2

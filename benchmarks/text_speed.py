@@ -24,9 +24,7 @@ import sys
 import time
 from pathlib import Path
 
-from _common import DEFAULT_CORPUS, list_texts, load_cleaner, read_text
-
-import peers
+from _common import DEFAULT_CORPUS, list_texts, load_systems, read_text
 
 ALL_SYSTEMS = ("cleaner", "justext", "noop")
 
@@ -89,24 +87,7 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         ap.error(f"unknown system(s): {', '.join(unknown)}")
 
-    fns = {}
-    for name in wanted:
-        if name == "cleaner":
-            fn, note = load_cleaner()  # Cleaner() constructed here, outside the timing
-            print(note, file=log)
-            if fn is not None:
-                fns[name] = fn
-        elif name == "justext":
-            try:
-                peers.justext_stoplist_name()
-                peers._justext_stoplist()  # load the stoplist before timing
-            except Exception as exc:
-                print(f"justext skipped: {exc!r} (pip install justext lxml_html_clean)", file=log)
-                continue
-            print(f"justext: stoplist {peers.justext_stoplist_name()!r}, default parameters", file=log)
-            fns[name] = lambda text, rel, _f=peers.justext_text: _f(text)
-        else:
-            fns[name] = lambda text, rel, _f=peers.PEERS[name]: _f(text)
+    fns = load_systems(wanted, log)  # Cleaner() and jusText's stoplist set up here, outside the timing
     if not fns:
         print("error: no system could be run", file=sys.stderr)
         return 2

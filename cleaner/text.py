@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from collections.abc import Sequence
 
 from .rules import Rule
+from .vocab import CONNECTIVES, DATE_LEADS, DAYS, TITLE_SMALL_WORDS
 
 #: Rule ids of the built-in duplicate phase.
 REPEATED_LINE = "builtin:repeated-line"
@@ -176,20 +177,45 @@ def _is_lower(word: str) -> bool:
     return first.islower()
 
 
+def _is_capitalised(word: str) -> bool:
+    first = next((c for c in word if c.isalpha()), "")
+    return first.isupper()
+
+
+def _opens_sentence(word: str, nxt: str, nxt2: str) -> bool:
+    """Does a story sentence start at `word` (followed by `nxt`, `nxt2`)?"""
+    if word.endswith(",") and word[:-1] in CONNECTIVES:
+        return True
+    if nxt.endswith(",") and f"{word} {nxt[:-1]}" in CONNECTIVES:
+        return True
+    day = word.rstrip(",")
+    if day in DAYS and nxt.startswith("(") and nxt[1:2].isdigit():
+        return True
+    if word in DATE_LEADS and nxt.rstrip(",") in DAYS and nxt2.startswith("("):
+        return True
+    if re.fullmatch(r"\d{1,2}\.", word) and _is_capitalised(nxt):
+        return True  # a numbered list item
+    bare = nxt.strip(",.:;!?")
+    return _is_capitalised(word) and _is_lower(nxt) and bare not in TITLE_SMALL_WORDS
+
+
 def title_end(rest: str) -> int:
     """Length of the promoted headline at the start of `rest`.
 
-    Headlines are in title case ("Alasan Pratama Arhan Dicoret Patrick
-    Kluivert"), allowing single lowercase function words ("untuk", "di").
-    The story resumes at a sentence start: the capitalised word just before
-    the first two lowercase words in a row ("Sementara itu, pelatih"), or an
-    opening quote mark. With neither, the headline runs to the end of the line.
+    Headlines are in title case ("Alasan Pemain Dicoret Pelatih"), keeping
+    only small words lowercase ("untuk", "di"; see vocab.TITLE_SMALL_WORDS).
+    The story resumes at the first of: an opening quote mark; a sentence
+    opener (a connective with its comma, a day and date, a numbered item, a
+    capitalised word followed by a lowercase word that is not a small word);
+    the capitalised word before two lowercase words in a row. With none of
+    these, the headline runs to the end of the line.
     """
-    words = [(m.start(), m.group()) for m in _WORD.finditer(rest)]
-    for j, (start, word) in enumerate(words):
-        if word[0] in _OPEN_QUOTES:
+    words = [(m.start(), m.group()) for m in _WORD.finditer(rest)] + [(len(rest), ""), (len(rest), "")]
+    for j, (start, word) in enumerate(words[:-2]):
+        nxt, nxt2 = words[j + 1][1], words[j + 2][1]
+        if word[0] in _OPEN_QUOTES or _opens_sentence(word, nxt, nxt2):
             return start
-        if j + 1 < len(words) and _is_lower(word) and _is_lower(words[j + 1][1]):
+        if _is_lower(word) and _is_lower(nxt):
             return words[j - 1][0] if j > 0 else start
     return len(rest)
 
