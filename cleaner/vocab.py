@@ -20,12 +20,13 @@ TITLE_SMALL_WORDS = frozenset(
 
 #: Sentence connectives that, followed by a comma, open a story sentence.
 CONNECTIVES = frozenset(
-    """
-    Namun|Terpisah|Sementara itu|Selain itu|Sebelumnya|Kemudian|Adapun|Diketahui|Meski demikian
-    |Meski begitu|Oleh karena itu|Oleh sebab itu|Dengan demikian|Untuk itu|Karena itu|Akibatnya
-    |Bahkan|Padahal|Selanjutnya|Lebih lanjut|Di sisi lain|Sebagai informasi|Untuk diketahui
-    |Sedangkan|Menurut dia|Menurut mereka
-    """.replace("\n", "").split("|")
+    [
+        "Namun", "Terpisah", "Sementara itu", "Selain itu", "Sebelumnya", "Kemudian", "Adapun",
+        "Diketahui", "Meski demikian", "Meski begitu", "Oleh karena itu", "Oleh sebab itu",
+        "Dengan demikian", "Untuk itu", "Karena itu", "Akibatnya", "Bahkan", "Padahal",
+        "Selanjutnya", "Lebih lanjut", "Di sisi lain", "Sebagai informasi", "Untuk diketahui",
+        "Sedangkan", "Menurut dia", "Menurut mereka",
+    ]
 )
 
 #: Day names: "Senin (19/11/2024)" opens a story sentence, as does "Pada Senin (...".
