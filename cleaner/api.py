@@ -7,9 +7,14 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path, PurePath
 
-from .rules import SHIPPED_RULES, TEXT_PHASES, Rule, RuleFile, RuleSet, load_rules
+from selectolax.lexbor import LexborHTMLParser
+
+from . import html as H
+from .extract import extract_lines
+from .io import decode
+from .rules import HTML_PHASES, SHIPPED_RULES, TEXT_PHASES, HtmlRule, Rule, RuleFile, RuleSet, load_rules
 from .sites import SiteMatch, detect_site
-from .text import Removal, run_phases, split_lines
+from .text import Line, Removal, run_phases, split_lines
 
 
 @dataclass
@@ -20,6 +25,8 @@ class CleanResult:
     site: str | None  # detected site, None when only generic rules ran
     site_source: str | None  # "option", "url", "folder", "signature" or None
     removed: list[Removal] = field(default_factory=list)
+    url: str | None = None  # the page URL, given or (HTML) declared by the page
+    extractor: str = "text"  # "text", "site-body" (HTML body rule) or "generic" (HTML fallback)
 
     @property
     def fired(self) -> dict[str, int]:
@@ -39,21 +46,31 @@ class Cleaner:
         folders = ((SHIPPED_RULES,) if shipped else ()) + self.rules_dirs
         self.rules: RuleSet = load_rules(*folders)
         self._phases: dict[str | None, dict[str, list[Rule]]] = {}
+        self._html_phases: dict[str | None, dict[str, list[HtmlRule]]] = {}
 
     def __reduce__(self):
         # Compiled regexes pickle fine, but reloading keeps pickles small and
         # lets worker processes rebuild the exact same rule set.
         return (_rebuild, (self.rules.folders,))
 
+    def _files_for(self, site: str | None) -> list[RuleFile]:
+        """The site's rule file (if any) first, then the global one."""
+        files = [self.rules.sites[site]] if site in self.rules.sites else []
+        return files + [self.rules.global_rules]
+
     def phases_for(self, site: str | None) -> dict[str, list[Rule]]:
-        """Rules per phase for a site: the site's first, then the global ones."""
+        """Text rules per phase for a site: the site's first, then the global ones."""
         if site not in self._phases:
-            files: list[RuleFile] = []
-            if site in self.rules.sites:
-                files.append(self.rules.sites[site])
-            files.append(self.rules.global_rules)
+            files = self._files_for(site)
             self._phases[site] = {p: [r for f in files for r in f.text[p]] for p in TEXT_PHASES}
         return self._phases[site]
+
+    def html_phases_for(self, site: str | None) -> dict[str, list[HtmlRule]]:
+        """HTML rules per phase for a site: the site's first, then the global ones."""
+        if site not in self._html_phases:
+            files = self._files_for(site)
+            self._html_phases[site] = {p: [r for f in files for r in f.html[p]] for p in HTML_PHASES}
+        return self._html_phases[site]
 
     def detect(self, *, site=None, url=None, path=None, text=None) -> SiteMatch:
         return detect_site(self.rules, site=site, url=url, path=path, text=text)
@@ -69,14 +86,53 @@ class Cleaner:
         """Clean one scraped text. `path` is relative to the input root (its
         first folder may name the site); `url` and `site` help detection."""
         match = self.detect(site=site, url=url, path=path, text=text)
+        return self._finish(split_lines(text), match, [], url=url, extractor="text")
+
+    def clean_html(
+        self,
+        page: str | bytes,
+        *,
+        url: str | None = None,
+        site: str | None = None,
+        path: str | PurePath | None = None,
+    ) -> CleanResult:
+        """Clean one HTML page (bytes are decoded: BOM, meta charset, detection).
+        The page's canonical / og:url is used for site detection when `url` is None."""
+        if isinstance(page, bytes):
+            page = H.decode_html(page, str(path or "<html>"))
+        tree = LexborHTMLParser(page)
+        url = url or H.page_url(tree)
+        match = self.detect(site=site, url=url, path=path)
+        rules = self.html_phases_for(match.site if match.has_rules else None)
         removed: list[Removal] = []
+        H.drop_nodes(tree, rules["drop"], removed)
+        H.drop_headed_widgets(tree, rules["drop_heading"], removed)
+        body, _ = H.pick_body(tree, rules["body"])
+        if body is not None:
+            lines, extractor = H.render_lines(body), "site-body"
+        else:
+            lines, extractor = extract_lines(tree.html or "", url), "generic"
+        return self._finish(lines, match, removed, url=url, extractor=extractor)
+
+    def clean_page(self, page: str | bytes, **kwargs) -> CleanResult:
+        """Clean a page of either kind, sniffing HTML from its first bytes."""
+        head = page[:1024].decode("latin-1") if isinstance(page, bytes) else page
+        if H.looks_like_html(head):
+            return self.clean_html(page, **kwargs)
+        text = page if isinstance(page, str) else decode(page, str(kwargs.get("path") or "<text>"))
+        return self.clean(text, **kwargs)
+
+    def _finish(self, lines: list[Line], match: SiteMatch, removed: list[Removal], *, url, extractor) -> CleanResult:
+        """Run the text phases of the detected site on the lines."""
         phases = self.phases_for(match.site if match.has_rules else None)
-        lines = run_phases(split_lines(text), phases, removed)
+        lines = run_phases(lines, phases, removed)
         return CleanResult(
             text="\n".join(ln.text for ln in lines),
             site=match.site,
             site_source=match.source,
             removed=removed,
+            url=url,
+            extractor=extractor,
         )
 
 
@@ -85,6 +141,7 @@ def _rebuild(folders: tuple[Path, ...]) -> Cleaner:
     c.rules_dirs = tuple(f for f in folders if f != SHIPPED_RULES)
     c.rules = load_rules(*folders)
     c._phases = {}
+    c._html_phases = {}
     return c
 
 

@@ -19,7 +19,7 @@ import typer
 from rich.console import Console
 
 from .api import Cleaner
-from .io import InputError, as_output, read_text, write_atomic
+from .io import InputError, as_output, read_bytes, write_atomic
 from .rules import RuleError
 from .ruletest import check_all
 from .score import ScoreError, render_table, score_dirs
@@ -72,12 +72,16 @@ class Job:
     target: Path | None  # None: standard output
 
 
-def walk_texts(root: Path) -> Iterator[Path]:
-    """Text files under root in a stable order, never following symlinked folders."""
+#: File names picked up when walking a folder (a page's kind is sniffed from its content).
+PAGE_SUFFIXES = (".txt", ".html", ".htm")
+
+
+def walk_pages(root: Path) -> Iterator[Path]:
+    """Page files under root in a stable order, never following symlinked folders."""
     for folder, dirs, files in os.walk(root):
         dirs.sort()
         for name in sorted(files):
-            if name.endswith(".txt") and not name.startswith("."):
+            if name.lower().endswith(PAGE_SUFFIXES) and not name.startswith("."):
                 yield Path(folder, name)
 
 
@@ -99,7 +103,7 @@ def plan_jobs(inputs: list[str], output: str | None) -> list[Job]:
             continue
         path = Path(item)
         if path.is_dir():
-            for f in walk_texts(path):
+            for f in walk_pages(path):
                 rel = f.relative_to(path)
                 jobs.append(Job(f, rel, out_dir / rel.with_suffix(".txt")))
         elif path.exists() or path.is_symlink():
@@ -124,15 +128,15 @@ def clean(
     rules: RulesOption = None,
     quiet: Annotated[bool, typer.Option("-q", "--quiet", help="Print no summary.")] = False,
 ) -> None:
-    """Clean scraped news texts: keep the article body, drop the template's noise."""
+    """Clean scraped news pages (HTML or text, sniffed): keep the article body, drop the template's noise."""
     cleaner = load_cleaner(rules)
     jobs = plan_jobs(inputs, output)
     done = failed = 0
     for job in jobs:
         name = str(job.source) if job.source else "<stdin>"
         try:
-            text = read_text(job.source) if job.source else sys.stdin.read()
-            result = cleaner.clean(text, site=site, url=url, path=job.relpath)
+            page = read_bytes(job.source) if job.source else sys.stdin.buffer.read()
+            result = cleaner.clean_page(page, site=site, url=url, path=job.relpath)
         except InputError as exc:
             err.print(f"[red]error:[/red] {exc}", soft_wrap=True)
             failed += 1

@@ -34,12 +34,15 @@ def decode(data: bytes, source: str) -> str:
     return str(best)
 
 
-def read_text(path: Path) -> str:
+def read_bytes(path: Path) -> bytes:
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except OSError as exc:
         raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from exc
-    return decode(data, str(path))
+
+
+def read_text(path: Path) -> str:
+    return decode(read_bytes(path), str(path))
 
 
 def write_atomic(path: Path, text: str) -> None:

@@ -21,6 +21,9 @@ SHIPPED_RULES = Path(__file__).resolve().parent.parent / "rules"
 #: Text-mode phases, in the order they always run, whatever the file order.
 TEXT_PHASES = ("cut_after", "drop_line", "strip_inline")
 
+#: HTML-mode phases, in the order they always run (site rules before global ones).
+HTML_PHASES = ("drop", "drop_heading", "body")
+
 #: How the promoted headline after an inline marker is found (strip_inline).
 TITLE_MODES = ("none", "titlecase", "rest")
 
@@ -30,6 +33,7 @@ _FILE_KEYS = {
     "hosts": ("list of strings", False),
     "text_signature": ("string", False),
     "text": ("table", False),
+    "html": ("table", False),
     "tests": ("array of tables", False),
 }
 _RULE_KEYS = {
@@ -48,6 +52,18 @@ _KIND_KEYS = {
         "title": ("string", False),
         "expect": ("list of [input, output] pairs", False),
     },
+}
+_HTML_RULE_KEYS = {
+    "id": ("string", True),
+    "why": ("string", True),
+    "css": ("string", True),
+    "must_match": ("list of strings", True),
+    "must_not_match": ("list of strings", True),
+}
+_HTML_KIND_KEYS = {
+    "drop": {},
+    "drop_heading": {"heading": ("string", True)},
+    "body": {},
 }
 _TEST_KEYS = {
     "name": ("string", True),
@@ -97,6 +113,24 @@ class Rule:
 
 
 @dataclass(frozen=True)
+class HtmlRule:
+    """One HTML-mode rule: a CSS selector (and, for drop_heading, a heading regex).
+
+    Examples are HTML snippets: the selector (with the heading test) must
+    select a node in each must_match snippet and none in must_not_match.
+    """
+
+    id: str
+    why: str
+    kind: str  # see HTML_PHASES
+    css: str
+    must_match: tuple[str, ...]
+    must_not_match: tuple[str, ...]
+    source: str
+    heading: re.Pattern[str] | None = None
+
+
+@dataclass(frozen=True)
 class DocTest:
     """A whole-document example from a rule file: input must clean to output."""
 
@@ -114,10 +148,11 @@ class RuleFile:
     hosts: tuple[str, ...] = ()
     signature: re.Pattern[str] | None = None
     text: dict[str, list[Rule]] = field(default_factory=lambda: {p: [] for p in TEXT_PHASES})
+    html: dict[str, list[HtmlRule]] = field(default_factory=lambda: {p: [] for p in HTML_PHASES})
     tests: list[DocTest] = field(default_factory=list)
 
-    def rules(self) -> list[Rule]:
-        return [rule for phase in TEXT_PHASES for rule in self.text[phase]]
+    def rules(self) -> list[Rule | HtmlRule]:
+        return [r for p in TEXT_PHASES for r in self.text[p]] + [r for p in HTML_PHASES for r in self.html[p]]
 
     def matches_host(self, host: str) -> bool:
         """Exact host, or any subdomain of one of the site's hosts."""
@@ -173,9 +208,6 @@ def _compile(pattern: str, where: str, problems: list[str]) -> re.Pattern[str] |
 
 
 def _load_rule(kind: str, raw: Any, path: Path, index: int, problems: list[str]) -> Rule | None:
-    if not isinstance(raw, dict):
-        problems.append(f"{path}: text.{kind}[{index}]: must be a table")
-        return None
     rule_id = raw.get("id") if isinstance(raw.get("id"), str) else f"text.{kind}[{index}]"
     where = f"{path}: {rule_id}"
     schema = {**_RULE_KEYS, **_KIND_KEYS[kind]}
@@ -209,6 +241,55 @@ def _load_rule(kind: str, raw: Any, path: Path, index: int, problems: list[str])
     )
 
 
+def _check_css(css: str, where: str, problems: list[str]) -> bool:
+    from selectolax.lexbor import LexborHTMLParser, SelectolaxError
+
+    try:
+        LexborHTMLParser("<p></p>").css(css)
+    except SelectolaxError:
+        problems.append(f"{where}: bad CSS selector {css!r}")
+        return False
+    return True
+
+
+def _load_html_rule(kind: str, raw: Any, path: Path, index: int, problems: list[str]) -> HtmlRule | None:
+    rule_id = raw.get("id") if isinstance(raw.get("id"), str) else f"html.{kind}[{index}]"
+    where = f"{path}: {rule_id}"
+    if not _check_keys(raw, {**_HTML_RULE_KEYS, **_HTML_KIND_KEYS[kind]}, where, problems):
+        return None
+    if not raw["must_match"] or not raw["must_not_match"]:
+        problems.append(f"{where}: needs at least one must_match and one must_not_match example")
+    heading = _compile(raw["heading"], where, problems) if "heading" in raw else None
+    if not _check_css(raw["css"], where, problems) or ("heading" in raw and heading is None):
+        return None
+    return HtmlRule(
+        id=raw["id"],
+        why=raw["why"],
+        kind=kind,
+        css=raw["css"],
+        must_match=tuple(raw["must_match"]),
+        must_not_match=tuple(raw["must_not_match"]),
+        source=str(path),
+        heading=heading,
+    )
+
+
+def _load_phases(data: dict, mode: str, phases: tuple[str, ...], loader, path: Path, problems: list[str]) -> dict:
+    """Rules of one mode ("text" or "html") grouped by phase."""
+    out: dict[str, list] = {p: [] for p in phases}
+    for kind, rules in data.get(mode, {}).items():
+        if kind not in phases:
+            problems.append(f"{path}: -: unknown {mode} phase '{kind}' (allowed: {', '.join(phases)})")
+        elif not isinstance(rules, list) or not all(isinstance(r, dict) for r in rules):
+            problems.append(f"{path}: -: {mode}.{kind} must be an array of tables ([[{mode}.{kind}]])")
+        else:
+            for i, raw in enumerate(rules):
+                rule = loader(kind, raw, path, i, problems)
+                if rule is not None:
+                    out[kind].append(rule)
+    return out
+
+
 def load_file(path: Path, *, is_global: bool, problems: list[str]) -> RuleFile | None:
     """Parse and validate one rule file; problems are appended, never raised."""
     try:
@@ -233,19 +314,14 @@ def load_file(path: Path, *, is_global: bool, problems: list[str]) -> RuleFile |
     signature = None
     if "text_signature" in data:
         signature = _compile(data["text_signature"], f"{path}: text_signature", problems)
-    rf = RuleFile(path=path, site=None if is_global else expected, hosts=hosts, signature=signature)
-    text = data.get("text", {})
-    for kind, rules in text.items():
-        if kind not in TEXT_PHASES:
-            problems.append(f"{path}: -: unknown text phase '{kind}' (allowed: {', '.join(TEXT_PHASES)})")
-            continue
-        if not isinstance(rules, list):
-            problems.append(f"{path}: -: text.{kind} must be an array of tables ([[text.{kind}]])")
-            continue
-        for i, raw in enumerate(rules):
-            rule = _load_rule(kind, raw, path, i, problems)
-            if rule is not None:
-                rf.text[kind].append(rule)
+    rf = RuleFile(
+        path=path,
+        site=None if is_global else expected,
+        hosts=hosts,
+        signature=signature,
+        text=_load_phases(data, "text", TEXT_PHASES, _load_rule, path, problems),
+        html=_load_phases(data, "html", HTML_PHASES, _load_html_rule, path, problems),
+    )
     for i, raw in enumerate(data.get("tests", [])):
         where = f"{path}: tests[{i}]"
         if _check_keys(raw, _TEST_KEYS, where, problems):

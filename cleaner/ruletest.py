@@ -5,7 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .rules import Rule, RuleFile, RuleSet
+from selectolax.lexbor import LexborHTMLParser
+
+from .html import selected
+from .rules import HtmlRule, Rule, RuleFile, RuleSet
 from .text import apply_rule
 
 
@@ -19,15 +22,19 @@ class ExampleFailure:
         return f"{self.source}: {self.rule_id}: {self.problem}"
 
 
-def _rule_fires(rule: Rule, line: str) -> bool:
+def _rule_fires(rule: Rule | HtmlRule, example: str) -> bool:
+    if isinstance(rule, HtmlRule):
+        return bool(selected(rule, LexborHTMLParser(example)))
+    line = example
     if rule.kind == "strip_inline":
         return rule.pattern.search(line) is not None
     return rule.matches_line(" ".join(line.split()))
 
 
-def check_rule(rule: Rule) -> list[ExampleFailure]:
+def check_rule(rule: Rule | HtmlRule) -> list[ExampleFailure]:
     """Every must_match example fires the rule, no must_not_match one does,
-    and each expect pair [line, result] holds."""
+    and each expect pair [line, result] holds. HTML rules' examples are
+    snippets in which the rule must (or must not) select a node."""
     failures = []
     for example in rule.must_match:
         if not _rule_fires(rule, example):
@@ -35,7 +42,7 @@ def check_rule(rule: Rule) -> list[ExampleFailure]:
     for example in rule.must_not_match:
         if _rule_fires(rule, example):
             failures.append(ExampleFailure(rule.source, rule.id, f"must_not_match example matched: {example!r}"))
-    for line, wanted in rule.expect:
+    for line, wanted in getattr(rule, "expect", ()):
         got = apply_rule(rule, line)
         if got != wanted:
             failures.append(ExampleFailure(rule.source, rule.id, f"expect {line!r} -> {wanted!r}, got {got!r}"))
@@ -46,7 +53,7 @@ def check_doc_tests(rule_file: RuleFile, cleaner) -> list[ExampleFailure]:
     """Whole-document tests: the input, cleaned as a page of this site, gives the output."""
     failures = []
     for test in rule_file.tests:
-        got = cleaner.clean(test.input, site=rule_file.site).text
+        got = cleaner.clean_page(test.input, site=rule_file.site).text
         if got.strip() != test.output.strip():
             failures.append(ExampleFailure(str(rule_file.path), test.name, f"document test failed:\n--- expected\n{test.output.strip()}\n--- got\n{got}"))
     return failures

@@ -1,0 +1,151 @@
+"""HTML mode: one selectolax parse, node rules, the body rendered to lines.
+
+Phases, in a fixed order (site rules before the global ones in each):
+1. drop: remove every node a CSS selector matches (captions, widgets, promo boxes);
+2. drop_heading: remove a widget found by its heading text ("Berita Terkait");
+3. body: the first site selector that matches exactly one node is the body.
+The body is rendered to lines (one paragraph, heading, list item or
+<br>-separated line each; inline tags joined; scripts and styles never
+rendered). Without a site body, the generic extractor (extract.py) runs on
+the pruned page. The text phases then run on the lines.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from .io import decode
+from .rules import HtmlRule
+from .text import Line, Removal, normalise
+
+#: Elements that start a new line when rendered.
+BLOCK_TAGS = frozenset(
+    """address article aside blockquote center dd details div dl dt fieldset figcaption figure
+    footer form h1 h2 h3 h4 h5 h6 header hr li main nav ol p pre section summary table tbody
+    thead tfoot tr ul""".split()
+)
+#: Elements whose content is never article text.
+SKIP_TAGS = frozenset(
+    """script style noscript template iframe svg canvas object embed head title meta link
+    select option button input textarea video audio picture source""".split()
+)
+#: Elements whose text can be a widget's heading (drop_heading).
+HEADING_CSS = "h1, h2, h3, h4, h5, h6, strong, b, .title, .judul, header, span"
+
+_META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]{2,40})""", re.I)
+_SNIFF_BYTES = 4096
+
+
+def decode_html(data: bytes, source: str) -> str:
+    """HTML bytes to text: BOM, then the page's meta charset, then UTF-8, then detection."""
+    if not data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
+        m = _META_CHARSET.search(data[:_SNIFF_BYTES])
+        if m:
+            try:
+                return data.decode(m.group(1).decode("ascii").lower())
+            except (LookupError, UnicodeDecodeError):
+                pass  # a wrong or unknown declaration: fall back to detection
+    return decode(data, source)
+
+
+def looks_like_html(text: str) -> bool:
+    """Sniff: does this text start like an HTML document or fragment?"""
+    head = text.lstrip("\ufeff \t\r\n")[:1024].lower()
+    return head.startswith(("<!doctype html", "<html", "<?xml")) or bool(
+        re.search(r"<(?:head|body|div|p|article|meta|title)[\s>]", head)
+    )
+
+
+def page_url(tree: LexborHTMLParser) -> str | None:
+    """The page's own URL as it declares it: canonical link, then og:url."""
+    for css, attr in (('link[rel="canonical"]', "href"), ('meta[property="og:url"]', "content")):
+        node = tree.css_first(css)
+        value = (node.attributes.get(attr) or "").strip() if node is not None else ""
+        if value.startswith(("http://", "https://", "//")):
+            return value
+    return None
+
+
+def node_text(node: LexborNode, limit: int = 200) -> str:
+    return normalise(node.text(deep=True, separator=" "))[:limit]
+
+
+def heading_of(node: LexborNode) -> str:
+    """The first heading-like text inside a node (or its own first text)."""
+    head = node.css_first(HEADING_CSS)
+    return node_text(head if head is not None else node, 120)
+
+
+def selected(rule: HtmlRule, tree: LexborHTMLParser) -> list[LexborNode]:
+    """The nodes a rule acts on in a page (body: the one node, if exactly one)."""
+    nodes = tree.css(rule.css)
+    if rule.kind == "drop_heading":
+        return [n for n in nodes if rule.heading.fullmatch(heading_of(n))]
+    if rule.kind == "body":
+        return nodes if len(nodes) == 1 else []
+    return nodes
+
+
+def drop_nodes(tree: LexborHTMLParser, rules: Sequence[HtmlRule], removed: list[Removal]) -> None:
+    for rule in rules:
+        for node in tree.css(rule.css):
+            if node.parent is None:
+                continue  # already gone with an ancestor
+            removed.append(Removal(rule.id, "html.drop", 0, node_text(node)))
+            node.decompose()
+
+
+def drop_headed_widgets(tree: LexborHTMLParser, rules: Sequence[HtmlRule], removed: list[Removal]) -> None:
+    for rule in rules:
+        for node in tree.css(rule.css):
+            if node.parent is not None and rule.heading.fullmatch(heading_of(node)):
+                removed.append(Removal(rule.id, "html.drop_heading", 0, node_text(node)))
+                node.decompose()
+
+
+def pick_body(tree: LexborHTMLParser, rules: Sequence[HtmlRule]) -> tuple[LexborNode | None, str | None]:
+    """The first body selector matching exactly one node, and its rule id."""
+    for rule in rules:
+        nodes = tree.css(rule.css)
+        if len(nodes) == 1:
+            return nodes[0], rule.id
+    return None, None
+
+
+def render_lines(root: LexborNode) -> list[Line]:
+    """Render a subtree to text lines, iteratively (deep trees cannot overflow the stack)."""
+    lines: list[Line] = []
+    buf: list[str] = []
+
+    def flush() -> None:
+        text = normalise("".join(buf))
+        buf.clear()
+        if text:
+            lines.append(Line(len(lines) + 1, text))
+
+    stack: list[tuple[LexborNode, bool]] = [(root, False)]
+    while stack:
+        node, leaving = stack.pop()
+        if leaving:
+            flush()
+            continue
+        tag = node.tag
+        if tag == "-text":
+            buf.append(node.text_content or "")
+            continue
+        if tag in SKIP_TAGS or tag == "-comment":
+            continue
+        if tag == "br":
+            flush()
+            continue
+        if tag in ("td", "th"):
+            buf.append(" ")
+        if tag in BLOCK_TAGS:
+            flush()
+            stack.append((node, True))
+        stack.extend((child, False) for child in reversed(list(node.iter(include_text=True))))
+    flush()
+    return lines
