@@ -1,0 +1,122 @@
+"""HTML mode: decoding, the page URL, node rules, body choice and rendering."""
+
+import pytest
+from selectolax.lexbor import LexborHTMLParser
+
+from cleaner import Cleaner, RuleError, load_rules
+from cleaner.html import decode_html, looks_like_html, page_url, render_lines
+from conftest import write_rules
+
+SITE = 'site = "example.com"\n'
+
+
+def lines(html: str) -> list[str]:
+    return [ln.text for ln in render_lines(LexborHTMLParser(html).body)]
+
+
+def test_render_one_block_per_line_inline_tags_joined():
+    html = "<div><h2>Judul <b>tengah</b></h2><p>Satu <a href=x>dua</a>tiga.</p><ul><li>a</li><li>b</li></ul></div>"
+    assert lines(html) == ["Judul tengah", "Satu duatiga.", "a", "b"]
+
+
+def test_render_br_is_a_line_break_and_scripts_never_render():
+    html = "<p>baris satu<br>baris dua<br><br>baris tiga<script>var x=1;</script><style>p{}</style></p>"
+    assert lines(html) == ["baris satu", "baris dua", "baris tiga"]
+
+
+def test_render_table_rows_one_per_line():
+    assert lines("<table><tr><td>a</td><td>b</td></tr><tr><td>c</td></tr></table>") == ["a b", "c"]
+
+
+def test_render_survives_very_deep_nesting():
+    html = "<div>" * 20000 + "dalam" + "</div>" * 20000
+    assert lines(html) == ["dalam"]
+
+
+def test_decode_uses_meta_charset_then_detection():
+    page = '<html><head><meta charset="windows-1252"></head><body><p>caf\xe9</p></body></html>'
+    assert "café" in decode_html(page.encode("cp1252"), "x.html")
+    assert "café" in decode_html(b"\xef\xbb\xbf<p>caf\xc3\xa9</p>", "x.html")
+
+
+def test_page_url_canonical_then_og_url():
+    assert page_url(LexborHTMLParser('<link rel="canonical" href="https://a.com/x"><meta property="og:url" content="https://b.com/y">')) == "https://a.com/x"
+    assert page_url(LexborHTMLParser('<meta property="og:url" content="https://b.com/y">')) == "https://b.com/y"
+    assert page_url(LexborHTMLParser("<p>no url</p>")) is None
+
+
+def test_sniffing():
+    assert looks_like_html("<!DOCTYPE html><html>")
+    assert looks_like_html("\n  <div class='x'>teks</div>")
+    assert not looks_like_html("Suara.com - Isi berita <b>tebal</b> di tengah.")
+
+
+def html_rules(tmp_path, body: str) -> Cleaner:
+    write_rules(tmp_path, {"sites/example.com.toml": SITE + body, "_global.toml": ""})
+    return Cleaner([tmp_path], shipped=False)
+
+
+RULES = """
+[[html.drop]]
+id = "E-H1"
+why = "promo box"
+css = "p.baca"
+must_match = ['<p class="baca">Baca juga</p>']
+must_not_match = ["<p>isi</p>"]
+
+[[html.drop_heading]]
+id = "E-H2"
+why = "related widget by its heading"
+css = "div.box"
+heading = 'Berita Terkait'
+must_match = ['<div class="box"><h3>Berita Terkait</h3><a>x</a></div>']
+must_not_match = ['<div class="box"><h3>Lainnya</h3></div>']
+
+[[html.body]]
+id = "E-H3"
+why = "the 2024 layout's article container"
+css = "div.article"
+must_match = ['<div class="article"><p>x</p></div>']
+must_not_match = ['<div class="article"></div><div class="article"></div>']
+
+[[text.strip_inline]]
+id = "E-T1"
+why = "dateline"
+scope = "first_line"
+pattern = '^EXAMPLE\\.COM - '
+must_match = ["EXAMPLE.COM - Isi"]
+must_not_match = ["Isi"]
+"""
+
+PAGE = """<html><head><link rel="canonical" href="https://www.example.com/read/1"></head><body>
+<nav>Menu Beranda</nav>
+<div class="article"><p>EXAMPLE.COM - Paragraf pertama.</p><p class="baca">Baca juga: Judul lain</p>
+<div class="box"><h3>Berita Terkait</h3><a>Judul terkait</a></div><p>Paragraf kedua.</p></div>
+<footer>Hak cipta</footer></body></html>"""
+
+
+def test_site_rules_run_in_html_then_text_phases(tmp_path):
+    result = html_rules(tmp_path, RULES).clean_html(PAGE)
+    assert result.text == "Paragraf pertama.\nParagraf kedua."
+    assert (result.site, result.site_source, result.extractor) == ("example.com", "url", "site-body")
+    assert result.url == "https://www.example.com/read/1"
+    assert result.fired == {"E-H1": 1, "E-H2": 1, "E-T1": 1}
+
+
+def test_a_body_selector_counts_only_when_it_matches_one_node(tmp_path):
+    page = PAGE.replace("<footer>", '<div class="article"><p>Kedua</p></div><footer>')
+    result = html_rules(tmp_path, RULES).clean_html(page)
+    assert result.extractor == "generic"
+
+
+def test_bad_css_is_refused_at_load(tmp_path):
+    write_rules(tmp_path, {"sites/example.com.toml": SITE + RULES.replace('css = "p.baca"', 'css = "p.baca["')})
+    with pytest.raises(RuleError) as info:
+        load_rules(tmp_path)
+    (problem,) = info.value.problems
+    assert problem.endswith("example.com.toml: E-H1: bad CSS selector 'p.baca['")
+
+
+def test_clean_page_sniffs_the_kind(cleaner):
+    assert cleaner.clean_page(b"<html><body><article><p>Isi berita ini.</p></article></body></html>").extractor == "generic"
+    assert cleaner.clean_page("Isi berita ini.").extractor == "text"
