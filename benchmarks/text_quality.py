@@ -21,7 +21,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from _common import DEFAULT_CORPUS, DEFAULT_SEEDS, list_texts, load_systems, read_text
+from _common import DEFAULT_CORPUS, DEFAULT_SEEDS, fmt, list_texts, load_systems, print_site_table, read_text
 
 import peers
 from cleaner.score import score_dirs  # after _common, which puts the working tree first on sys.path
@@ -48,39 +48,8 @@ def run_system(fn, items: list[tuple[str, Path]], out_dir: Path, relprefix: str 
     return {"seconds": time.perf_counter() - t0, "errors": errors}
 
 
-def fmt(x: float) -> str:
-    return f"{x:.3f}"
-
-
 def print_table(results: dict, names: list[str]) -> None:
-    sites = sorted({s for name in names for s in results[name]["dev"]["sites"]})
-    site_w = max([len("site"), len("MACRO")] + [len(s) for s in sites])
-    col_w = 15  # "tokF1  lineF1" per system
-    head1 = f"{'':<{site_w}} {'':>3}  " + "  ".join(f"{n:^{col_w}}" for n in names)
-    head2 = f"{'site':<{site_w}} {'n':>3}  " + "  ".join(f"{'tokF1':>7}{'lineF1':>8}" for _ in names)
-    rule = "-" * len(head2)
-    print(head1)
-    print(head2)
-    print(rule)
-
-    def row(label: str, key) -> str:
-        first = results[names[0]]["dev"]
-        agg0 = first["macro"] if key is None else first["sites"].get(key, {})
-        cells = []
-        for n in names:
-            d = results[n]["dev"]
-            agg = d["macro"] if key is None else d["sites"].get(key)
-            cells.append(f"{fmt(agg['token_f1']):>7}{fmt(agg['line_f1']):>8}" if agg else f"{'-':>7}{'-':>8}")
-        return f"{label:<{site_w}} {agg0.get('n', 0):>3}  " + "  ".join(cells)
-
-    for s in sites:
-        print(row(s, s))
-    print(rule)
-    print(row("MACRO", None))
-    exact = "  ".join(
-        f"{n} {results[n]['dev']['macro']['exact']}/{results[n]['dev']['macro']['n']}" for n in names
-    )
-    print(f"exact match (dev/text): {exact}")
+    print_site_table({n: results[n]["dev"] for n in names}, names, label="dev/text")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -123,9 +123,11 @@ class Cleaner:
         return self.clean(text, **kwargs)
 
     def _finish(self, lines: list[Line], match: SiteMatch, removed: list[Removal], *, url, extractor) -> CleanResult:
-        """Run the text phases of the detected site on the lines."""
+        """Run the text phases of the detected site on the lines. Scrape
+        duplicates are a text-export artefact: lines rendered from a parsed
+        page repeat only when the article repeats them (answer keys, tables)."""
         phases = self.phases_for(match.site if match.has_rules else None)
-        lines = run_phases(lines, phases, removed)
+        lines = run_phases(lines, phases, removed, duplicates=extractor == "text")
         return CleanResult(
             text="\n".join(ln.text for ln in lines),
             site=match.site,

@@ -120,3 +120,10 @@ def test_bad_css_is_refused_at_load(tmp_path):
 def test_clean_page_sniffs_the_kind(cleaner):
     assert cleaner.clean_page(b"<html><body><article><p>Isi berita ini.</p></article></body></html>").extractor == "generic"
     assert cleaner.clean_page("Isi berita ini.").extractor == "text"
+
+
+def test_lines_repeated_in_a_parsed_page_are_kept(tmp_path):
+    # answer keys repeat lines on purpose; only text exports have scrape duplicates
+    page = "<html><body><div class='article'><p>n = 3 (pada kulit M) adalah jawabannya</p><p>Soal kedua</p><p>n = 3 (pada kulit M) adalah jawabannya</p></div></body></html>"
+    result = html_rules(tmp_path, RULES).clean_html(page, site="example.com")
+    assert result.text.splitlines().count("n = 3 (pada kulit M) adalah jawabannya") == 2
