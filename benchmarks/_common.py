@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import importlib
 import json
+import logging
+import os
 import shutil
 import sys
+import time
 from pathlib import Path
 from typing import Callable, Iterable, TextIO
 
@@ -189,6 +192,10 @@ def load_html_systems(names: Iterable[str], log: TextIO, *, justext_language: st
                 continue
             fn = peers.HTML_PEERS[name]
             detail = "default options"
+            if name == "readability":
+                # readability logs a full traceback for every page it fails
+                # on before raising; the failure is reported by the caller.
+                logging.getLogger("readability.readability").setLevel(logging.CRITICAL)
             if name == "justext":
                 if not _justext_ready(log, justext_language):
                     continue
@@ -258,3 +265,29 @@ def print_macro_table(reports: dict[str, dict], names: list[str], *, out: TextIO
         m = reports[n]["macro"]
         print(f"{n:<{name_w}} " + "".join(f"{fmt(m[c]):>8}" for c in cols)
               + f"{str(m['exact']) + '/' + str(m['n']):>8}", file=out)
+
+
+# --- timing ------------------------------------------------------------------
+
+
+def pin_one_core() -> str:
+    if hasattr(os, "sched_setaffinity"):
+        try:
+            os.sched_setaffinity(0, {0})
+            return "pinned to core 0 (os.sched_setaffinity(0, {0}))"
+        except OSError as exc:
+            return f"not pinned: sched_setaffinity failed: {exc}"
+    return "not pinned: os.sched_setaffinity unavailable on this platform"
+
+
+def time_runs(fn, docs: list[tuple[str, str]], runs: int, warmup: int) -> list[float]:
+    for _ in range(warmup):
+        for rel, text in docs:
+            fn(text, rel)
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        for rel, text in docs:
+            fn(text, rel)
+        times.append(time.perf_counter() - t0)
+    return times

@@ -141,6 +141,9 @@ def readability_html(page: bytes | str, url: str | None = None) -> str:
     one line per <p>, heading, list item, <br>-separated run; inline tags
     joined), so line splitting is the same as for the cleaner. The title is
     not added (the gold files have no headline either).
+
+    readability-lxml decodes bytes itself (meta charset, then chardet);
+    0.8.4.1 raised on bytes, hence ``readability-lxml>=0.9`` in the extra.
     """
     from readability import Document
     from selectolax.lexbor import LexborHTMLParser

@@ -16,40 +16,15 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import platform
 import shlex
 import statistics
 import sys
-import time
 from pathlib import Path
 
-from _common import DEFAULT_CORPUS, list_texts, load_systems, read_text
+from _common import DEFAULT_CORPUS, list_texts, load_systems, pin_one_core, read_text, time_runs
 
 ALL_SYSTEMS = ("cleaner", "justext", "noop")
-
-
-def pin_one_core() -> str:
-    if hasattr(os, "sched_setaffinity"):
-        try:
-            os.sched_setaffinity(0, {0})
-            return "pinned to core 0 (os.sched_setaffinity(0, {0}))"
-        except OSError as exc:
-            return f"not pinned: sched_setaffinity failed: {exc}"
-    return "not pinned: os.sched_setaffinity unavailable on this platform"
-
-
-def time_runs(fn, docs: list[tuple[str, str]], runs: int, warmup: int) -> list[float]:
-    for _ in range(warmup):
-        for rel, text in docs:
-            fn(text, rel)
-    times = []
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        for rel, text in docs:
-            fn(text, rel)
-        times.append(time.perf_counter() - t0)
-    return times
 
 
 def main(argv: list[str] | None = None) -> int:
