@@ -78,3 +78,16 @@ def test_rules_check_and_test_pass_on_the_shipped_rules():
     assert run("rules", "check").exit_code == 0
     result = run("rules", "test")
     assert result.exit_code == 0, result.stderr
+
+
+def test_html_pages_in_a_folder_are_cleaned_to_txt(tmp_path):
+    src = tmp_path / "in" / "example.org"
+    src.mkdir(parents=True)
+    (src / "page.html").write_text(
+        "<html><body><article><h1>Judul</h1><p>Paragraf pertama berita ini cukup panjang untuk diambil oleh ekstraktor, "
+        "dengan beberapa kalimat lengkap.</p><p>Paragraf kedua juga berisi kalimat yang utuh dan panjang.</p></article></body></html>"
+    )
+    result = run("clean", tmp_path / "in", "-o", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    text = (tmp_path / "out" / "example.org" / "page.txt").read_text()
+    assert "Paragraf pertama" in text and "Paragraf kedua" in text
