@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path, PurePath
 
 from selectolax.lexbor import LexborHTMLParser
@@ -47,6 +49,19 @@ class Cleaner:
         self.rules: RuleSet = load_rules(*folders)
         self._phases: dict[str | None, dict[str, list[Rule]]] = {}
         self._html_phases: dict[str | None, dict[str, list[HtmlRule]]] = {}
+
+    def fingerprint(self) -> str:
+        """Changes whenever a rule file or the package version changes: a
+        batch redoes pages cleaned under other rules."""
+        digest = hashlib.blake2b(digest_size=8)
+        try:
+            digest.update(version("cleaner").encode())
+        except PackageNotFoundError:
+            pass
+        for rf in self.rules.all_files():
+            if rf.path.is_file():
+                digest.update(str(rf.path.name).encode() + rf.path.read_bytes())
+        return digest.hexdigest()
 
     def __reduce__(self):
         # Compiled regexes pickle fine, but reloading keeps pickles small and
@@ -114,13 +129,14 @@ class Cleaner:
             lines, extractor = extract_lines(tree.html or "", url), "generic"
         return self._finish(lines, match, removed, url=url, extractor=extractor)
 
-    def clean_page(self, page: str | bytes, **kwargs) -> CleanResult:
-        """Clean a page of either kind, sniffing HTML from its first bytes."""
-        head = page[:1024].decode("latin-1") if isinstance(page, bytes) else page
-        if H.looks_like_html(head):
-            return self.clean_html(page, **kwargs)
-        text = page if isinstance(page, str) else decode(page, str(kwargs.get("path") or "<text>"))
-        return self.clean(text, **kwargs)
+    def clean_page(self, page: str | bytes, *, kind: str | None = None, source: str | None = None, **kwargs) -> CleanResult:
+        """Clean a page of either kind ('html' or 'text'; sniffed when None).
+        `source` names the page in decoding errors (default: its path)."""
+        kind = kind or H.sniff_kind(page)
+        source = source or str(kwargs.get("path") or "<page>")
+        if isinstance(page, bytes):
+            page = H.decode_html(page, source) if kind == "html" else decode(page, source)
+        return self.clean_html(page, **kwargs) if kind == "html" else self.clean(page, **kwargs)
 
     def _finish(self, lines: list[Line], match: SiteMatch, removed: list[Removal], *, url, extractor) -> CleanResult:
         """Run the text phases of the detected site on the lines. Scrape

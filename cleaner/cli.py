@@ -8,21 +8,25 @@ Data goes to stdout, messages to stderr (one line per expected error).
 from __future__ import annotations
 
 import json
-import os
 import sys
-from collections.abc import Iterator
-from dataclasses import dataclass
+import time
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
+from rich import box
 from rich.console import Console
+from rich.markup import escape
+from rich.progress import MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
 
 from .api import Cleaner
-from .io import InputError, as_output, read_bytes, write_atomic
+from .batch import BatchOptions, BatchRun, BatchSummary, clean_one, default_jobs
+from .io import as_output
 from .rules import RuleError
 from .ruletest import check_all
 from .score import ScoreError, render_table, score_dirs
+from .sources import Fields, is_export, iter_pages
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_NOTHING = 0, 1, 2, 3
 
@@ -63,95 +67,108 @@ def load_cleaner(rules: list[Path] | None) -> Cleaner:
         raise typer.Exit(EXIT_USAGE) from None
 
 
-@dataclass(frozen=True)
-class Job:
-    """One input to clean: where it is read, how its path looks for site detection, where it goes."""
-
-    source: Path | None  # None: standard input
-    relpath: Path | None  # relative to the input root; its first folder may name the site
-    target: Path | None  # None: standard output
-
-
-#: File names picked up when walking a folder (a page's kind is sniffed from its content).
-PAGE_SUFFIXES = (".txt", ".html", ".htm")
-
-
-def walk_pages(root: Path) -> Iterator[Path]:
-    """Page files under root in a stable order, never following symlinked folders."""
-    for folder, dirs, files in os.walk(root):
-        dirs.sort()
-        for name in sorted(files):
-            if name.lower().endswith(PAGE_SUFFIXES) and not name.startswith("."):
-                yield Path(folder, name)
-
-
-def plan_jobs(inputs: list[str], output: str | None) -> list[Job]:
-    """Map inputs to outputs: a folder tree is mirrored under OUT with .txt names."""
-    to_stdout = output in (None, "-")
-    if to_stdout and any(i != "-" and Path(i).is_dir() for i in inputs):
-        raise fail("a folder input needs -o OUT, the folder to write the cleaned tree to", EXIT_USAGE)
-    if to_stdout and len(inputs) > 1:
-        raise fail("several inputs need -o OUT, a folder", EXIT_USAGE)
-    out_dir = None if to_stdout else Path(output)
-    single_file_target = (
-        out_dir is not None and len(inputs) == 1 and inputs[0] != "-" and Path(inputs[0]).is_file() and not out_dir.is_dir()
+def print_summary(summary: BatchSummary, seconds: float) -> None:
+    """The end-of-batch report on stderr: counts, sites, fallbacks, rules, failures."""
+    rate = summary.done / seconds if seconds > 0 else 0.0
+    err.print(
+        f"cleaned {summary.done} page(s) in {seconds:.1f}s ({rate:.0f}/s); skipped {summary.skipped} up to date; "
+        f"{summary.failed} failed; {summary.duplicates} duplicate(s); generic fallback {summary.extractors.get('generic', 0)}"
     )
-    jobs: list[Job] = []
-    for item in inputs:
-        if item == "-":
-            jobs.append(Job(None, None, None if out_dir is None else out_dir if single_file_target else out_dir / "stdin.txt"))
-            continue
-        path = Path(item)
-        if path.is_dir():
-            for f in walk_pages(path):
-                rel = f.relative_to(path)
-                jobs.append(Job(f, rel, out_dir / rel.with_suffix(".txt")))
-        elif path.exists() or path.is_symlink():
-            # A lone file keeps its parent folder's name: scraped/detik.com/x.txt -> detik.com
-            rel = Path(path.resolve().parent.name, path.name)
-            target = None if out_dir is None else out_dir if single_file_target else out_dir / path.with_suffix(".txt").name
-            jobs.append(Job(path, rel, target))
-        else:
-            raise fail(f"{item}: no such file or folder", EXIT_USAGE)
-    return jobs
+    if summary.sites:
+        table = Table("site", "pages", box=box.SIMPLE_HEAD, title="Pages per site")
+        for site, n in summary.sites.most_common(15):
+            table.add_row(site, str(n))
+        err.print(table)
+    if summary.fired:
+        err.print("rules that fired most: " + ", ".join(f"{rule} {n}" for rule, n in summary.fired.most_common(8)))
+    for failure in summary.failures[:10]:
+        err.print(f"[red]failed:[/red] {escape(failure)}", soft_wrap=True)
+    if len(summary.failures) > 10:
+        err.print(f"... and {len(summary.failures) - 10} more failures (see the manifest)")
+
+
+def is_single_page(inputs: list[str]) -> bool:
+    return len(inputs) == 1 and (inputs[0] == "-" or (Path(inputs[0]).is_file() and not is_export(Path(inputs[0]))))
+
+
+def clean_to_stdout(cleaner: Cleaner, page, site: str | None, url: str | None) -> None:
+    entry = clean_one(cleaner, page, site, url)
+    if entry["status"] != "ok":
+        raise fail(entry["error"], EXIT_FAILED)
+    sys.stdout.write(as_output(entry["text"]))
+
+
+def batch_options(output: str, fmt: str, manifest: Path | None, **kwargs) -> BatchOptions:
+    """Where a batch writes: a .txt tree with its manifest inside, or a JSONL file (or stdout)."""
+    options = BatchOptions(**kwargs)
+    if fmt == "txt":
+        options.out_dir = Path(output)
+        options.manifest = manifest or options.out_dir / ".cleaner-manifest.jsonl"
+    else:
+        options.jsonl = Path(output)
+        options.manifest = manifest or (None if output == "-" else Path(output + ".manifest.jsonl"))
+    if options.manifest is not None and str(options.manifest) == "-":
+        raise fail("the manifest cannot go to standard output: it would mix with the data", EXIT_USAGE)
+    return options
 
 
 @app.command()
 def clean(
-    inputs: Annotated[list[str], typer.Argument(help="Files or folders to clean; '-' reads standard input.", show_default=False)],
+    inputs: Annotated[
+        list[str],
+        typer.Argument(help="Pages to clean: folders of .html/.txt, files, JSONL/CSV exports, WARC(.gz) archives; '-' reads one page from standard input.", show_default=False),
+    ],
     output: Annotated[
         Optional[str],
-        typer.Option("-o", "--output", help="Where to write: a folder that mirrors the input tree with .txt files, a file for a single input, or '-' for standard output."),
+        typer.Option("-o", "--output", help="A folder that mirrors the input as .txt files; with --format jsonl a file, or '-' for standard output. A single page goes to standard output without it."),
     ] = None,
-    site: Annotated[Optional[str], typer.Option(help="Treat every input as a page of this site (a domain such as detik.com).")] = None,
-    url: Annotated[Optional[str], typer.Option(help="The page URL, used to detect the site of a single input.")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="Output as a 'txt' tree or one 'jsonl' file (id, url, site, text, removed pieces per rule).")] = "txt",
+    manifest: Annotated[
+        Optional[Path],
+        typer.Option(help="The manifest (JSONL, one line per page). Default: OUT/.cleaner-manifest.jsonl for a tree, OUT.manifest.jsonl for a JSONL file."),
+    ] = None,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", help="Worker processes (default: the machine's cores).", min=1)] = default_jobs(),
+    force: Annotated[bool, typer.Option(help="Clean every page again, even those whose output is up to date.")] = False,
+    text_field: Annotated[Optional[str], typer.Option(help="JSONL/CSV field with the scraped text (default: text, content, article, body, ...).")] = None,
+    html_field: Annotated[Optional[str], typer.Option(help="JSONL/CSV field with the page HTML (default: html, raw_html, ...).")] = None,
+    url_field: Annotated[Optional[str], typer.Option(help="JSONL/CSV field with the page URL (default: url, link, ...).")] = None,
+    id_field: Annotated[Optional[str], typer.Option(help="JSONL/CSV field with a record id, used as the output name (default: id, doc_id, ...; else the row number).")] = None,
+    site: Annotated[Optional[str], typer.Option(help="Treat every page as a page of this site (a domain such as detik.com).")] = None,
+    url: Annotated[Optional[str], typer.Option(help="The page URL, for a single page without one.")] = None,
     rules: RulesOption = None,
-    quiet: Annotated[bool, typer.Option("-q", "--quiet", help="Print no summary.")] = False,
+    quiet: Annotated[bool, typer.Option("-q", "--quiet", help="No progress bar and no summary.")] = False,
 ) -> None:
     """Clean scraped news pages (HTML or text, sniffed): keep the article body, drop the template's noise."""
+    if fmt not in ("txt", "jsonl"):
+        raise fail(f"--format must be 'txt' or 'jsonl', not {fmt!r}", EXIT_USAGE)
+    for item in inputs:
+        if item != "-" and not Path(item).exists():
+            raise fail(f"{item}: no such file or folder", EXIT_USAGE)
     cleaner = load_cleaner(rules)
-    jobs = plan_jobs(inputs, output)
-    done = failed = 0
-    for job in jobs:
-        name = str(job.source) if job.source else "<stdin>"
-        try:
-            page = read_bytes(job.source) if job.source else sys.stdin.buffer.read()
-            result = cleaner.clean_page(page, site=site, url=url, path=job.relpath)
-        except InputError as exc:
-            err.print(f"[red]error:[/red] {exc}", soft_wrap=True)
-            failed += 1
-            continue
-        if job.target is None:
-            sys.stdout.write(as_output(result.text))
-        else:
-            write_atomic(job.target, as_output(result.text))
-        done += 1
-    if not quiet and output not in (None, "-"):
-        err.print(f"cleaned {done} file(s), {failed} failed -> {output}")
-    if done == 0:
-        raise typer.Exit(EXIT_FAILED if failed else EXIT_NOTHING)
-    if failed:
+    fields = Fields(text=text_field, html=html_field, url=url_field, id=id_field)
+    if fmt == "txt" and output in (None, "-"):
+        if not is_single_page(inputs):
+            raise fail("several pages need -o OUT, a folder (or --format jsonl)", EXIT_USAGE)
+        clean_to_stdout(cleaner, next(iter_pages(inputs, fields)), site, url)
+        return
+    options = batch_options(output or "-", fmt, manifest, jobs=jobs, force=force, site=site, url=url)
+    started = time.perf_counter()
+    columns = (SpinnerColumn(), MofNCompleteColumn(), TextColumn("pages"), TimeElapsedColumn(), TextColumn("{task.fields[rate]}"))
+    with Progress(*columns, console=err, transient=True, disable=quiet) as progress:
+        task = progress.add_task("clean", total=None, rate="")
+
+        def advance(entry: dict) -> None:
+            elapsed = time.perf_counter() - started
+            done = progress.tasks[0].completed + 1
+            progress.update(task, advance=1, rate=f"{done / elapsed:.0f} pages/s" if elapsed else "")
+
+        summary = BatchRun(cleaner, options, on_page=advance).run(iter_pages(inputs, fields))
+    if not quiet:
+        print_summary(summary, time.perf_counter() - started)
+    if summary.failed:
         raise typer.Exit(EXIT_FAILED)
+    if summary.done + summary.skipped == 0:
+        raise typer.Exit(EXIT_NOTHING)
 
 
 @app.command()

@@ -59,6 +59,12 @@ def looks_like_html(text: str) -> bool:
     )
 
 
+def sniff_kind(page: str | bytes) -> str:
+    """'html' or 'text', from the first bytes of a page."""
+    head = page[:1024].decode("latin-1") if isinstance(page, bytes) else page[:1024]
+    return "html" if looks_like_html(head) else "text"
+
+
 def page_url(tree: LexborHTMLParser) -> str | None:
     """The page's own URL as it declares it: canonical link, then og:url."""
     for css, attr in (('link[rel="canonical"]', "href"), ('meta[property="og:url"]', "content")):

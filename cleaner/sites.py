@@ -1,8 +1,9 @@
 """Which site a page belongs to, and what decided it.
 
 Detection order (the first that answers wins, and is recorded):
-an explicit site option; the page URL's host; a first-level folder of the
-input tree named after a domain (`scraped/detik.com/x.txt`); a site's text
+an explicit site option; the page URL's host; a folder of the
+input tree named after a domain (`scraped/detik.com/x.txt`, the first such
+folder below the input root); a site's text
 signature (e.g. the "Suara.com - " dateline). Otherwise: generic rules only.
 """
 
@@ -42,14 +43,15 @@ def host_of(url: str) -> str | None:
 
 
 def folder_domain(path: str | PurePath | None) -> str | None:
-    """The first folder of a relative input path, when it is named like a domain."""
+    """The first folder of a relative input path that is named like a domain
+    (`detik.com/x.txt`, or `text/detik.com/x.txt` for a tree one level up)."""
     if path is None:
         return None
-    parts = PurePath(path).parts
-    if len(parts) < 2:
-        return None
-    first = parts[0].lower().removeprefix("www.")
-    return first if _DOMAIN.match(first) else None
+    for folder in PurePath(path).parts[:-1]:
+        name = folder.lower().removeprefix("www.")
+        if _DOMAIN.match(name):
+            return name
+    return None
 
 
 def detect_site(

@@ -40,3 +40,4 @@ def test_helpers():
     assert folder_domain("detik.com/a.txt") == "detik.com"
     assert folder_domain("a.txt") is None
     assert folder_domain("raw/a.txt") is None
+    assert folder_domain("text/detik.com/a.txt") == "detik.com"

@@ -1,0 +1,233 @@
+"""Where pages come from: folder trees, single files, stdin, JSONL and CSV
+exports, WARC archives. Every reader is a generator, so a batch streams its
+input however large it is.
+
+A `Page` carries the raw content with what is known about it: a stable id
+(also the output name), the URL, a relative path whose first folder may name
+the site, and where it came from, for one-line error messages.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import hashlib
+import json
+import os
+import re
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from .html import sniff_kind
+from .io import InputError
+from .sites import host_of
+
+#: File names picked up when walking a folder (a page's kind is sniffed from its content).
+PAGE_SUFFIXES = (".txt", ".html", ".htm")
+#: Export formats recognised by their file name.
+EXPORT_SUFFIXES = (".jsonl", ".ndjson", ".jsonl.gz", ".csv", ".warc", ".warc.gz", ".arc.gz")
+
+DEFAULT_ID_FIELDS = ("id", "doc_id", "uuid", "key")
+DEFAULT_URL_FIELDS = ("url", "link", "source_url", "canonical")
+DEFAULT_HTML_FIELDS = ("html", "raw_html", "page", "body_html")
+DEFAULT_TEXT_FIELDS = ("text", "content", "article", "body", "isi", "isi_berita", "berita")
+
+
+@dataclass(frozen=True)
+class Fields:
+    """Which record fields of a JSONL/CSV export hold what (None: try the defaults)."""
+
+    text: str | None = None
+    html: str | None = None
+    url: str | None = None
+    id: str | None = None
+
+
+@dataclass
+class Page:
+    id: str  # stable, unique within a batch; the output's relative name (without .txt)
+    data: bytes | str
+    source: str  # "path", "export.jsonl:12", "crawl.warc.gz@1234" for messages and the manifest
+    url: str | None = None
+    kind: str | None = None  # "html", "text", or None to sniff
+    error: str | None = None  # a record that could not be read: reported, not cleaned
+
+    @property
+    def relpath(self) -> PurePosixPath:
+        return PurePosixPath(self.id)
+
+    def fingerprint(self) -> str:
+        data = self.data.encode("utf-8", "surrogatepass") if isinstance(self.data, str) else self.data
+        return hashlib.blake2b(data, digest_size=12).hexdigest()
+
+
+_UNSAFE = re.compile(r"[^\w.@+=-]+")
+
+
+def safe_id(raw: str, fallback: str) -> str:
+    """A relative output name that can never leave the output folder:
+    every path part is reduced to safe characters, '.' and '..' parts and
+    absolute roots are dropped."""
+    parts = []
+    for part in re.split(r"[\\/]+", raw):
+        part = _UNSAFE.sub("_", part).strip("._")[:120]
+        if part:
+            parts.append(part)
+    return "/".join(parts[-6:]) or fallback
+
+
+def is_export(path: Path) -> bool:
+    name = path.name.lower()
+    return any(name.endswith(s) for s in EXPORT_SUFFIXES)
+
+
+def walk_folder(root: Path) -> Iterator[Page]:
+    """Pages of a folder tree, in a stable order, never following symlinked folders."""
+    for folder, dirs, files in os.walk(root):
+        dirs.sort()
+        for name in sorted(files):
+            if name.startswith(".") or not name.lower().endswith(PAGE_SUFFIXES):
+                continue
+            path = Path(folder, name)
+            rel = path.relative_to(root).with_suffix("")
+            yield read_file_page(path, rel.as_posix())
+
+
+def read_file_page(path: Path, page_id: str) -> Page:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return Page(page_id, b"", str(path), error=f"{path}: cannot read: {exc.strerror or exc}")
+    # The content decides the kind; the extension only settles a fragment
+    # the sniffer is unsure of (an .html file that starts with a bare tag).
+    kind = sniff_kind(data)
+    if kind == "text" and path.suffix.lower() in (".html", ".htm") and re.search(rb"<[a-zA-Z][^>]{0,200}>", data[:4096]):
+        kind = "html"
+    return Page(page_id, data, str(path), kind=kind)
+
+
+def single_file(path: Path) -> Page:
+    """A lone file keeps its parent folder's name, which may name the site:
+    scraped/detik.com/x.txt -> id detik.com/x."""
+    return read_file_page(path, f"{path.resolve().parent.name}/{path.stem}")
+
+
+def stdin_page() -> Page:
+    return Page("stdin", sys.stdin.buffer.read(), "<stdin>")
+
+
+def _open_text(path: Path):
+    if path.name.lower().endswith(".gz"):
+        return gzip.open(path, "rt", encoding="utf-8", errors="replace", newline="")
+    return open(path, encoding="utf-8", errors="replace", newline="")
+
+
+def _pick(record: dict, explicit: str | None, defaults: tuple[str, ...]) -> object:
+    if explicit:
+        return record.get(explicit)
+    for name in defaults:
+        if record.get(name) not in (None, ""):
+            return record[name]
+    return None
+
+
+def record_page(record: dict, fields: Fields, where: str, number: int, stem: str) -> Page:
+    """One JSONL/CSV record as a Page: HTML field first, then text."""
+    url = _pick(record, fields.url, DEFAULT_URL_FIELDS)
+    url = str(url) if url else None
+    raw_id = _pick(record, fields.id, DEFAULT_ID_FIELDS)
+    fallback = f"{stem}/{number:08d}"
+    if raw_id not in (None, ""):
+        page_id = safe_id(str(raw_id), fallback)
+    else:
+        page_id = fallback
+    host = host_of(url) if url else None
+    if host and "/" not in page_id:
+        page_id = f"{safe_id(host, 'site')}/{page_id}"  # the first folder names the site
+    html = _pick(record, fields.html, DEFAULT_HTML_FIELDS)
+    text = _pick(record, fields.text, DEFAULT_TEXT_FIELDS)
+    if html not in (None, ""):
+        return Page(page_id, str(html), where, url=url, kind="html")
+    if text not in (None, ""):
+        return Page(page_id, str(text), where, url=url, kind="text")
+    wanted = fields.html or fields.text or "/".join(DEFAULT_HTML_FIELDS + DEFAULT_TEXT_FIELDS)
+    return Page(page_id, "", where, url=url, error=f"{where}: no content field ({wanted}) in the record")
+
+
+def read_jsonl(path: Path, fields: Fields) -> Iterator[Page]:
+    stem = safe_id(path.name.split(".")[0], "export")
+    with _open_text(path) as fh:
+        for number, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            where = f"{path}:{number}"
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as exc:
+                yield Page(f"{stem}/{number:08d}", "", where, error=f"{where}: invalid JSON: {exc.msg}")
+                continue
+            if not isinstance(record, dict):
+                yield Page(f"{stem}/{number:08d}", "", where, error=f"{where}: a JSON object was expected")
+                continue
+            yield record_page(record, fields, where, number, stem)
+
+
+def read_csv(path: Path, fields: Fields) -> Iterator[Page]:
+    stem = safe_id(path.name.split(".")[0], "export")
+    csv.field_size_limit(1 << 30)  # article HTML easily passes the 128 KiB default
+    with _open_text(path) as fh:
+        reader = csv.DictReader(fh)
+        for number, record in enumerate(reader, 1):
+            yield record_page(record, fields, f"{path}:row{number}", number, stem)
+
+
+def read_warc(path: Path) -> Iterator[Page]:
+    """Response records of a WARC / WARC.gz file; the URL comes from the record."""
+    from warcio.archiveiterator import ArchiveIterator
+
+    with open(path, "rb") as fh:
+        try:
+            for record in ArchiveIterator(fh):
+                if record.rec_type != "response":
+                    continue
+                url = record.rec_headers.get_header("WARC-Target-URI")
+                rid = record.rec_headers.get_header("WARC-Record-ID") or ""
+                where = f"{path}@{record.rec_headers.get_header('WARC-Date') or ''}"
+                host = host_of(url) if url else None
+                page_id = f"{safe_id(host or 'unknown', 'unknown')}/{safe_id(rid.strip('<>').removeprefix('urn:uuid:'), 'record')}"
+                ctype = record.http_headers.get_header("Content-Type", "") if record.http_headers else ""
+                kind = "text" if ctype.startswith("text/plain") else "html"
+                yield Page(page_id, record.content_stream().read(), where, url=url, kind=kind)
+        except Exception as exc:  # warcio raises several kinds on a damaged archive
+            raise InputError(f"{path}: damaged WARC: {exc}") from exc
+
+
+def read_export(path: Path, fields: Fields) -> Iterator[Page]:
+    name = path.name.lower()
+    if name.endswith((".warc", ".warc.gz", ".arc.gz")):
+        return read_warc(path)
+    if name.endswith(".csv"):
+        return read_csv(path, fields)
+    return read_jsonl(path, fields)
+
+
+def iter_pages(inputs: list[str], fields: Fields = Fields()) -> Iterator[Page]:
+    """Every page of every input, streamed: folders, exports, files, '-' (stdin)."""
+    for item in inputs:
+        if item == "-":
+            yield stdin_page()
+            continue
+        path = Path(item)
+        if path.is_dir():
+            yield from walk_folder(path)
+        elif is_export(path):
+            try:
+                yield from read_export(path, fields)
+            except (InputError, OSError, UnicodeDecodeError, csv.Error) as exc:
+                # the rest of this export is lost; the batch goes on with the other inputs
+                message = str(exc) if isinstance(exc, InputError) else f"{path}: cannot read: {exc}"
+                yield Page(safe_id(path.name, "export") + "/unreadable", b"", str(path), error=message)
+        else:
+            yield single_file(path)
