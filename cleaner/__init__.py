@@ -5,8 +5,8 @@
     'Isi berita.'
 """
 
-from .api import Cleaner, CleanResult, clean
+from .api import Cleaner, CleanResult, clean, clean_many
 from .rules import RuleError, load_rules
 from .text import Removal
 
-__all__ = ["Cleaner", "CleanResult", "Removal", "RuleError", "clean", "load_rules"]
+__all__ = ["Cleaner", "CleanResult", "Removal", "RuleError", "clean", "clean_many", "load_rules"]

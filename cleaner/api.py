@@ -1,9 +1,17 @@
-"""The public API: a reusable `Cleaner` and the one-call `clean()`."""
+"""The public API: a reusable `Cleaner`, the one-call `clean()` and the
+lazy `clean_many()`.
+
+A Cleaner compiles its rules once. It is safe to share between threads
+(cleaning keeps no state between pages; the per-site rule lists it caches are
+built idempotently) and it pickles small (a worker process reloads the same
+rule folders), so it can be shipped to process pools and distributed engines.
+"""
 
 from __future__ import annotations
 
 import hashlib
 from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib.metadata import PackageNotFoundError, version
@@ -138,6 +146,25 @@ class Cleaner:
             page = H.decode_html(page, source) if kind == "html" else decode(page, source)
         return self.clean_html(page, **kwargs) if kind == "html" else self.clean(page, **kwargs)
 
+    def clean_many(self, pages: Iterable[str | bytes | Mapping], **defaults) -> Iterator[CleanResult]:
+        """Clean pages one by one, lazily (a generator: memory stays flat).
+
+        A page is its content (str or bytes, kind sniffed) or a mapping with
+        `page` (or `html` / `text`) and optional `url`, `site`, `path`; keyword
+        arguments are defaults for every page, e.g. `site="detik.com"`.
+        """
+        for page in pages:
+            if isinstance(page, Mapping):
+                options = {**defaults, **{k: page[k] for k in ("url", "site", "path") if k in page}}
+                if "html" in page:
+                    yield self.clean_page(page["html"], kind="html", **options)
+                elif "text" in page:
+                    yield self.clean_page(page["text"], kind="text", **options)
+                else:
+                    yield self.clean_page(page["page"], **options)
+            else:
+                yield self.clean_page(page, **defaults)
+
     def _finish(self, lines: list[Line], match: SiteMatch, removed: list[Removal], *, url, extractor) -> CleanResult:
         """Run the text phases of the detected site on the lines. Scrape
         duplicates are a text-export artefact: lines rendered from a parsed
@@ -168,6 +195,11 @@ def default_cleaner() -> Cleaner:
     return Cleaner()
 
 
-def clean(text: str, *, url: str | None = None, site: str | None = None, path=None) -> CleanResult:
-    """Clean one page with the shipped rules (loaded once per process)."""
-    return default_cleaner().clean(text, url=url, site=site, path=path)
+def clean(page: str | bytes, *, url: str | None = None, site: str | None = None, path=None) -> CleanResult:
+    """Clean one page, HTML or text (sniffed), with the shipped rules (loaded once per process)."""
+    return default_cleaner().clean_page(page, url=url, site=site, path=path)
+
+
+def clean_many(pages: Iterable[str | bytes | Mapping], **defaults) -> Iterator[CleanResult]:
+    """Clean pages lazily with the shipped rules; see Cleaner.clean_many."""
+    return default_cleaner().clean_many(pages, **defaults)

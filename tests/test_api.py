@@ -1,0 +1,48 @@
+"""The Python API: one page, many pages, threads and pickling."""
+
+import pickle
+from concurrent.futures import ThreadPoolExecutor
+
+from cleaner import Cleaner, clean, clean_many
+from conftest import SAMPLES
+
+PAGES = sorted(p for p in (SAMPLES / "raw").rglob("*") if p.is_file())
+
+
+def expected(cleaner, path):
+    return cleaner.clean_page(path.read_bytes(), path=path.relative_to(SAMPLES / "raw")).text
+
+
+def test_clean_one_page_of_either_kind():
+    assert clean("Suara.com - Isi berita.\nBaca Juga: Judul Lain").text == "Isi berita."
+    html = b"<html><head><link rel='canonical' href='https://www.suara.com/a'></head><body><article><p>Isi berita yang cukup panjang untuk diambil.</p></article></body></html>"
+    result = clean(html)
+    assert (result.site, result.site_source) == ("suara.com", "url")
+
+
+def test_clean_many_is_lazy_and_takes_records():
+    records = iter([{"text": "Suara.com - Satu.", "path": "x/a.txt"}, {"html": "<p>Dua.</p>", "url": "https://suara.com/b"}, "Tiga."])
+    results = clean_many(records)
+    assert next(results).text == "Satu."
+    assert [r.text for r in results] == ["Dua.", "Tiga."]
+
+
+def test_a_cleaner_is_shared_safely_between_threads(cleaner):
+    wanted = [expected(cleaner, p) for p in PAGES]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        got = list(pool.map(lambda p: expected(cleaner, p), PAGES * 2))
+    assert got == wanted * 2
+
+
+def test_a_cleaner_pickles_small_and_cleans_the_same(cleaner, tmp_path):
+    blob = pickle.dumps(cleaner)
+    assert len(blob) < 2000  # the rule folders, not the compiled rules
+    copy = pickle.loads(blob)
+    assert [expected(copy, p) for p in PAGES] == [expected(cleaner, p) for p in PAGES]
+
+
+def test_user_rules_survive_pickling(tmp_path):
+    (tmp_path / "sites").mkdir()
+    (tmp_path / "sites" / "example.com.toml").write_text('site = "example.com"\n')
+    cleaner = Cleaner([tmp_path])
+    assert "example.com" in pickle.loads(pickle.dumps(cleaner)).rules.sites
