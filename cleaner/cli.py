@@ -72,7 +72,8 @@ def print_summary(summary: BatchSummary, seconds: float) -> None:
     rate = summary.done / seconds if seconds > 0 else 0.0
     err.print(
         f"cleaned {summary.done} page(s) in {seconds:.1f}s ({rate:.0f}/s); skipped {summary.skipped} up to date; "
-        f"{summary.failed} failed; {summary.duplicates} duplicate(s); generic fallback {summary.extractors.get('generic', 0)}"
+        f"{summary.failed} failed; {summary.duplicates} duplicate(s); generic fallback {summary.extractors.get('generic', 0)}",
+        soft_wrap=True,  # one line each, also in a log file (no wrapping at 80 columns)
     )
     if summary.sites:
         table = Table("site", "pages", box=box.SIMPLE_HEAD, title="Pages per site")
@@ -80,7 +81,7 @@ def print_summary(summary: BatchSummary, seconds: float) -> None:
             table.add_row(site, str(n))
         err.print(table)
     if summary.fired:
-        err.print("rules that fired most: " + ", ".join(f"{rule} {n}" for rule, n in summary.fired.most_common(8)))
+        err.print("rules that fired most: " + ", ".join(f"{rule} {n}" for rule, n in summary.fired.most_common(8)), soft_wrap=True)
     for failure in summary.failures[:10]:
         err.print(f"[red]failed:[/red] {escape(failure)}", soft_wrap=True)
     if len(summary.failures) > 10:
@@ -109,6 +110,8 @@ def batch_options(output: str, fmt: str, manifest: Path | None, **kwargs) -> Bat
         options.manifest = manifest or (None if output == "-" else Path(output + ".manifest.jsonl"))
     if options.manifest is not None and str(options.manifest) == "-":
         raise fail("the manifest cannot go to standard output: it would mix with the data", EXIT_USAGE)
+    if options.manifest is not None and options.jsonl is not None and options.manifest.resolve() == options.jsonl.resolve():
+        raise fail("the manifest cannot be the output file: it would mix with the data", EXIT_USAGE)
     return options
 
 
@@ -219,3 +222,7 @@ def rules_test(rules: RulesOption = None) -> None:
 
 def main() -> None:  # pragma: no cover - console entry point
     app()
+
+
+if __name__ == "__main__":  # python -m cleaner.cli
+    main()

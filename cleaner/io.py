@@ -22,12 +22,12 @@ def decode(data: bytes, source: str) -> str:
     """Bytes to text: BOM / UTF-8 first, then charset detection."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16")
+    if b"\x00" in data[:4096]:  # text has no NUL bytes, even when it decodes as UTF-8
+        raise InputError(f"{source}: binary file (NUL bytes), not text")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         pass
-    if b"\x00" in data[:4096]:
-        raise InputError(f"{source}: binary file (NUL bytes), not text")
     best = from_bytes(data).best()
     if best is None:
         raise InputError(f"{source}: cannot detect the text encoding")

@@ -29,6 +29,9 @@ PAGE_SUFFIXES = (".txt", ".html", ".htm")
 #: Export formats recognised by their file name.
 EXPORT_SUFFIXES = (".jsonl", ".ndjson", ".jsonl.gz", ".csv", ".warc", ".warc.gz", ".arc.gz")
 
+#: WARC response content types read as pages (a record without one is read as HTML).
+PAGE_CONTENT_TYPES = ("text/html", "application/xhtml+xml", "text/plain")
+
 DEFAULT_ID_FIELDS = ("id", "doc_id", "uuid", "key")
 DEFAULT_URL_FIELDS = ("url", "link", "source_url", "canonical")
 DEFAULT_HTML_FIELDS = ("html", "raw_html", "page", "body_html")
@@ -59,8 +62,11 @@ class Page:
         return PurePosixPath(self.id)
 
     def fingerprint(self) -> str:
+        """Changes whenever what the cleaner is given changes: content, URL, kind."""
         data = self.data.encode("utf-8", "surrogatepass") if isinstance(self.data, str) else self.data
-        return hashlib.blake2b(data, digest_size=12).hexdigest()
+        digest = hashlib.blake2b(data, digest_size=12)
+        digest.update(f"\0{self.url or ''}\0{self.kind or ''}".encode("utf-8", "surrogatepass"))
+        return digest.hexdigest()
 
 
 _UNSAFE = re.compile(r"[^\w.@+=-]+")
@@ -111,7 +117,8 @@ def read_file_page(path: Path, page_id: str) -> Page:
 def single_file(path: Path) -> Page:
     """A lone file keeps its parent folder's name, which may name the site:
     scraped/detik.com/x.txt -> id detik.com/x."""
-    return read_file_page(path, f"{path.resolve().parent.name}/{path.stem}")
+    parent = path.resolve().parent.name  # "" for a file in the root folder
+    return read_file_page(path, f"{parent}/{path.stem}" if parent else path.stem)
 
 
 def stdin_page() -> Page:
@@ -119,9 +126,11 @@ def stdin_page() -> Page:
 
 
 def _open_text(path: Path):
+    # utf-8-sig: exports saved by spreadsheet tools start with a BOM, which
+    # would otherwise stick to the first CSV header or break the first JSON line
     if path.name.lower().endswith(".gz"):
-        return gzip.open(path, "rt", encoding="utf-8", errors="replace", newline="")
-    return open(path, encoding="utf-8", errors="replace", newline="")
+        return gzip.open(path, "rt", encoding="utf-8-sig", errors="replace", newline="")
+    return open(path, encoding="utf-8-sig", errors="replace", newline="")
 
 
 def _pick(record: dict, explicit: str | None, defaults: tuple[str, ...]) -> object:
@@ -184,24 +193,36 @@ def read_csv(path: Path, fields: Fields) -> Iterator[Page]:
 
 
 def read_warc(path: Path) -> Iterator[Page]:
-    """Response records of a WARC / WARC.gz file; the URL comes from the record."""
+    """Response records of a WARC / WARC.gz (or ARC.gz) file; the URL comes
+    from the record. Records that are not pages (images, scripts) are skipped."""
     from warcio.archiveiterator import ArchiveIterator
 
+    is_arc = path.name.lower().endswith(".arc.gz")
     with open(path, "rb") as fh:
         try:
-            for record in ArchiveIterator(fh):
+            records = ArchiveIterator(fh)
+            for record in records:
+                # warcio reads anything that is not WARC as ARC: a line of words becomes a record
+                if record.format != "warc" and not is_arc:
+                    raise InputError(f"{path}: not a WARC file")
                 if record.rec_type != "response":
                     continue
-                url = record.rec_headers.get_header("WARC-Target-URI")
-                rid = record.rec_headers.get_header("WARC-Record-ID") or ""
-                where = f"{path}@{record.rec_headers.get_header('WARC-Date') or ''}"
-                host = host_of(url) if url else None
-                page_id = f"{safe_id(host or 'unknown', 'unknown')}/{safe_id(rid.strip('<>').removeprefix('urn:uuid:'), 'record')}"
-                ctype = record.http_headers.get_header("Content-Type", "") if record.http_headers else ""
+                ctype = (record.http_headers.get_header("Content-Type", "") if record.http_headers else "").lower()
+                if ctype and not ctype.startswith(PAGE_CONTENT_TYPES):
+                    continue  # images, scripts, styles, PDFs of a crawl are not pages
                 kind = "text" if ctype.startswith("text/plain") else "html"
-                yield Page(page_id, record.content_stream().read(), where, url=url, kind=kind)
+                data = record.content_stream().read()
+                offset = records.get_record_offset()  # (reads the record to its end: after the content)
+                headers = record.rec_headers
+                url = headers.get_header("WARC-Target-URI") or headers.get_header("uri")  # WARC / ARC
+                rid = (headers.get_header("WARC-Record-ID") or "").strip("<>").removeprefix("urn:uuid:")
+                host = host_of(url) if url else None
+                page_id = f"{safe_id(host or 'unknown', 'unknown')}/{safe_id(rid, f'record-{offset}')}"
+                yield Page(page_id, data, f"{path}@{offset}", url=url, kind=kind)
+        except InputError:
+            raise
         except Exception as exc:  # warcio raises several kinds on a damaged archive
-            raise InputError(f"{path}: damaged WARC: {exc}") from exc
+            raise InputError(f"{path}: damaged WARC: {type(exc).__name__}: {exc}") from exc
 
 
 def read_export(path: Path, fields: Fields) -> Iterator[Page]:
