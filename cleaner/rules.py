@@ -15,8 +15,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-#: The rules folder shipped with the project (next to the package).
-SHIPPED_RULES = Path(__file__).resolve().parent.parent / "rules"
+def _shipped_rules() -> Path:
+    """The rules folder shipped with the project: rules/ beside the package in
+    a checkout, or the copy a wheel installs as cleaner/_shipped_rules."""
+    checkout = Path(__file__).resolve().parent.parent / "rules"
+    if (checkout / "_global.toml").is_file():
+        return checkout
+    return Path(__file__).resolve().parent / "_shipped_rules"
+
+
+SHIPPED_RULES = _shipped_rules()
 
 #: Text-mode phases, in the order they always run, whatever the file order.
 TEXT_PHASES = ("cut_after", "drop_line", "strip_inline")
