@@ -125,7 +125,8 @@ def trafilatura_html(page: bytes | str, url: str | None = None) -> str:
     (reader comments are appended to the text), include_tables=True,
     include_images=False, include_links=False, include_formatting=False,
     deduplicate=False. The cleaner's generic path calls the same library with
-    its own fixed options instead (cleaner/extract.py: no comments, fast=True),
+    its own fixed options instead (cleaner/extract.py: no comments, a fast pass
+    retried in full when it looks short),
     after its generic node rules have pruned the page.
     """
     import trafilatura

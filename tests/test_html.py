@@ -3,7 +3,7 @@
 import pytest
 from selectolax.lexbor import LexborHTMLParser
 
-from cleaner import Cleaner, RuleError, load_rules
+from cleaner import Cleaner, RuleError, extract, load_rules
 from cleaner.html import decode_html, looks_like_html, page_url, render_lines
 from conftest import write_rules
 
@@ -127,3 +127,70 @@ def test_lines_repeated_in_a_parsed_page_are_kept(tmp_path):
     page = "<html><body><div class='article'><p>n = 3 (pada kulit M) adalah jawabannya</p><p>Soal kedua</p><p>n = 3 (pada kulit M) adalah jawabannya</p></div></body></html>"
     result = html_rules(tmp_path, RULES).clean_html(page, site="example.com")
     assert result.text.splitlines().count("n = 3 (pada kulit M) adalah jawabannya") == 2
+
+
+# --- the generic path: global node rules, then trafilatura (cleaner/extract.py) ---
+
+NEWS_PAGE = """<html><head><title>T</title></head><body><nav><a href=/>Home</a> <a href=/news>News</a></nav>
+<article><h1>Council approves the new bridge</h1><div class="author-info">Jane Doe, Staff Writer</div>
+<span class="date">March 3, 2025</span>
+<p>The city council approved the new bridge on Monday after a long debate about its cost and its route across the river.</p>
+<figure><img src="a.jpg"><figcaption>The old bridge, closed since 2019. Photo: City archive</figcaption></figure>
+<p>Work will start in the spring and should take two years, the mayor said, adding that the old bridge will stay open for walkers.</p>
+<div class="sharedaddy"><h3>Share this:</h3><a>Facebook</a> <a>X</a></div>
+<section class="related-posts"><h3>Related Posts</h3><a href=/a>Bridge contract signed after months of talks</a></section>
+</article><footer>Copyright 2025 City News</footer></body></html>"""
+
+
+def test_generic_path_drops_headline_byline_date_caption_share_and_related_blocks(cleaner):
+    result = cleaner.clean_html(NEWS_PAGE)
+    assert result.extractor == "generic"
+    assert result.text.splitlines() == [
+        "The city council approved the new bridge on Monday after a long debate about its cost and its route across the river.",
+        "Work will start in the spring and should take two years, the mayor said, adding that the old bridge will stay open for walkers.",
+    ]
+    assert set(result.fired) == {"GEN-H01", "GEN-H03", "GEN-H05", "GEN-H06", "GEN-H08", "GEN-H09"}
+
+
+def test_prepare_drops_never_text_elements_and_measures_the_text_outside_the_chrome():
+    page = ("<html><head><style>p{color:red}</style></head><body><nav>Home News Sport</nav>"
+            "<script>var x = 1;</script><p>Isi   berita.</p><aside>Terpopuler</aside><footer>Hak cipta</footer></body></html>")
+    slim, content_length = extract.prepare(page)
+    assert "<script" not in slim and "<style" not in slim and "<nav>Home News Sport</nav>" in slim
+    assert content_length == len("Isi berita.")
+
+
+def fake_trafilatura(monkeypatch, fast_text: str, full_text: str) -> list[bool]:
+    """trafilatura.extract replaced: returns fast_text or full_text; records the `fast` of each call."""
+    calls: list[bool] = []
+
+    def fake_extract(html, url=None, fast=False, **options):
+        calls.append(fast)
+        return fast_text if fast else full_text
+
+    monkeypatch.setattr(extract.trafilatura, "extract", fake_extract)
+    return calls
+
+
+LIST_PAGE = "<html><body><main>" + "<h2>Pilihan</h2><p>Sebuah paragraf panjang tentang satu pilihan di daftar.</p>" * 20 + "</main></body></html>"
+
+
+def test_a_fast_pass_that_finds_little_of_the_page_is_retried_in_full(monkeypatch):
+    # a round-up page: the fast pass keeps one section, the full run all of them
+    calls = fake_trafilatura(monkeypatch, "Satu bagian.", "Satu bagian.\nBagian kedua.\nBagian ketiga.")
+    assert extract.extract_text(LIST_PAGE) == "Satu bagian.\nBagian kedua.\nBagian ketiga."
+    assert calls == [True, False]
+
+
+def test_the_full_run_is_kept_only_when_it_finds_more(monkeypatch):
+    calls = fake_trafilatura(monkeypatch, "Satu bagian.", "")
+    assert extract.extract_text(LIST_PAGE) == "Satu bagian."
+    assert calls == [True, False]
+
+
+def test_an_article_the_fast_pass_finds_is_not_retried_however_big_the_menus(monkeypatch):
+    article = "Paragraf berita yang cukup panjang untuk dibaca. " * 8
+    page = f"<html><body><nav>{'Menu ' * 2000}</nav><article><p>{article}</p></article><footer>{'Tautan ' * 2000}</footer></body></html>"
+    calls = fake_trafilatura(monkeypatch, article.strip(), "Seluruh halaman.")
+    assert extract.extract_text(page) == article.strip()
+    assert calls == [True]
