@@ -9,8 +9,9 @@ import os
 import shutil
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable, TextIO
+from typing import Callable, Iterable, Iterator, TextIO
 
 BENCH_DIR = Path(__file__).resolve().parent
 REPO_ROOT = BENCH_DIR.parent
@@ -291,3 +292,124 @@ def time_runs(fn, docs: list[tuple[str, str]], runs: int, warmup: int) -> list[f
             fn(text, rel)
         times.append(time.perf_counter() - t0)
     return times
+
+
+# --- batch inputs (batch_speed.py, batch_memory.py) --------------------------
+
+#: The dev folders a batch benchmark cycles through: scraped texts and saved
+#: HTML pages, labelled and unlabelled (34 + 337 + 22 + 47 = 440 pages).
+BATCH_SETS = ("dev/text", "dev/text-pool", "dev/html", "dev/html-pool")
+
+
+@dataclass(frozen=True)
+class CorpusPage:
+    """One page of a BATCH_SETS folder: where it is and what is known of it."""
+
+    set_name: str  # "text", "text-pool", "html", "html-pool"
+    rel: str  # posix path under the set folder, e.g. "detik.com/x.txt"
+    path: Path
+    kind: str  # "text" or "html"
+    url: str | None
+
+    def page_id(self, rep: int) -> str:
+        """The id of copy ``rep``: ``<set>/<site>/<stem>.r<rep>`` (the first
+        domain-like folder still names the site, and copies never collide)."""
+        stem = self.rel.rsplit(".", 1)[0]
+        return f"{self.set_name}/{stem}.r{rep:04d}"
+
+    def file_name(self, rep: int) -> str:
+        """The relative file name of copy ``rep`` in a folder tree; the
+        cleaner's folder walk gives it the id ``page_id(rep)``."""
+        return self.page_id(rep) + self.path.suffix
+
+
+def list_batch_corpus(corpus: Path) -> list[CorpusPage]:
+    """Every *.txt / *.html page of the BATCH_SETS folders, sorted, with the
+    URL from each folder's index.jsonl where one is recorded."""
+    pages: list[CorpusPage] = []
+    for folder in BATCH_SETS:
+        root = corpus / folder
+        if not root.is_dir():
+            raise FileNotFoundError(f"{root} is not a directory (see --corpus)")
+        urls = read_url_index(root)
+        set_name = folder.split("/", 1)[1]
+        for rel, path in list_files(root, "*"):
+            if path.suffix in (".txt", ".html"):
+                kind = "html" if path.suffix == ".html" else "text"
+                pages.append(CorpusPage(set_name, rel, path, kind, urls.get(rel)))
+    return pages
+
+
+def cycle_pages(pages: list[CorpusPage], n: int) -> Iterator[tuple[CorpusPage, int]]:
+    """(page, repetition) for n pages: the corpus in order, again and again."""
+    for i in range(n):
+        yield pages[i % len(pages)], i // len(pages)
+
+
+def write_batch_jsonl(dest: Path, pages: list[CorpusPage], n: int,
+                      progress: Callable[[int], None] | None = None) -> int:
+    """Write n pages as one JSONL export, streamed: one record per line,
+    ``{"id", "url", "html"}`` or ``{"id", "url", "text"}`` (the field a real
+    export of that kind would have; url null where the corpus has none).
+    Only the corpus itself (~18 MB) is held in memory, each page encoded
+    once. Returns the bytes written; ``progress(i)`` is called every 10,000
+    records."""
+    encoded = {}
+    for p in pages:
+        content = p.path.read_text(encoding="utf-8", errors="replace")
+        encoded[p] = f', "url": {json.dumps(p.url)}, "{p.kind}": {json.dumps(content, ensure_ascii=False)}}}\n'
+    written = 0
+    with open(dest, "w", encoding="utf-8") as fh:
+        for i, (page, rep) in enumerate(cycle_pages(pages, n)):
+            line = '{"id": ' + json.dumps(page.page_id(rep)) + encoded[page]
+            written += fh.write(line)
+            if progress is not None and i and i % 10_000 == 0:
+                progress(i)
+    return written
+
+
+def write_batch_tree(dest: Path, pages: list[CorpusPage], n: int) -> int:
+    """Write n pages as a folder tree (``<set>/<site>/<stem>.r<rep>.<ext>``,
+    byte copies of the corpus files). Returns the bytes written."""
+    written = 0
+    for page, rep in cycle_pages(pages, n):
+        target = dest / page.file_name(rep)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(page.path, target)
+        written += target.stat().st_size
+    return written
+
+
+_USAGE_HOOK = """
+import atexit, json, resource
+def _report_usage(path={path!r}):
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    with open(path, "w") as fh:
+        json.dump({{"parent_cpu_s": me.ru_utime + me.ru_stime, "workers_cpu_s": kids.ru_utime + kids.ru_stime,
+                   "parent_maxrss_kb": me.ru_maxrss, "workers_maxrss_kb": kids.ru_maxrss}}, fh)
+atexit.register(_report_usage)
+"""
+
+
+def cleaner_cli_argv(args: list[str], usage_file: Path | None = None) -> list[str]:
+    """argv that runs ``cleaner <args>`` from the working tree (not an
+    installed copy): this interpreter, the repo root first on sys.path.
+
+    With ``usage_file``, the process writes there at exit (atexit, so after
+    its worker pool is shut down) a JSON object read by ``read_usage``: its
+    own CPU seconds and peak RSS (getrusage RUSAGE_SELF) and those of its
+    reaped children, the workers (RUSAGE_CHILDREN: CPU summed, ru_maxrss the
+    largest single worker).
+    """
+    hook = _USAGE_HOOK.format(path=str(usage_file)) if usage_file is not None else ""
+    boot = (f"import sys; sys.path.insert(0, {str(REPO_ROOT)!r}); sys.argv[0] = 'cleaner'\n{hook}\n"
+            "from cleaner.cli import main; main()")
+    return [sys.executable, "-c", boot, *args]
+
+
+def read_usage(usage_file: Path) -> dict | None:
+    """What ``cleaner_cli_argv(..., usage_file)`` wrote (None if the process died first)."""
+    try:
+        return json.loads(usage_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
