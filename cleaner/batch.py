@@ -1,11 +1,15 @@
 """Batch cleaning: stream pages through worker processes, write outputs
 atomically, keep a manifest, and resume where a killed run stopped.
 
-Outputs are written by this (parent) process only, so a mirrored tree and a
-single JSONL file are handled alike. A page whose output exists and whose
-manifest line records the same input and rules fingerprint is skipped on a
-rerun (unless `force`). The manifest is appended one line per page, after
-its output is in place.
+Work is split so that the parent stays light and the workers do the heavy
+part: the parent streams the inputs (page files are only stat-ed), decides
+what is up to date, and appends the manifest; a worker reads a page file,
+cleans it, writes its .txt output atomically, or serialises its JSONL record
+for the parent to append. A page whose output exists and whose manifest line
+records the same input and rules fingerprint is skipped on a rerun (unless
+`force`). The manifest line of a page is appended after its output is in
+place. Workers are spawned (not forked): they start lean whatever the parent
+holds, and safely beside the progress bar's thread.
 
 What a kill (even SIGKILL) can leave, and how the next run repairs it:
 a temporary file of an output being written (removed on start), a partial
@@ -22,24 +26,27 @@ from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing
 import os
 import re
 import sys
-import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ALL_COMPLETED, FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import IO, Any
 
 from .api import Cleaner
-from .io import InputError, as_output, write_atomic
+from .io import TEMPORARY_NAME, InputError, as_output, open_temporary, write_atomic
 from .sources import Page
 
-#: Pages submitted ahead of the results per worker: keeps workers busy while
+#: Pages sent to a worker in one task: one round trip per page costs as much
+#: as cleaning a short text, so pages travel in small chunks.
+CHUNK_PAGES = 16
+#: Chunks submitted ahead of the results per worker: keeps workers busy while
 #: memory stays bounded whatever the input size.
-IN_FLIGHT_PER_WORKER = 8
+IN_FLIGHT_PER_WORKER = 3
 
 #: The keys of every manifest line, in this order (None where they do not apply).
 MANIFEST_FIELDS = (
@@ -96,8 +103,9 @@ def _init_worker(cleaner: Cleaner) -> None:
 
 def clean_one(cleaner: Cleaner, page: Page, site: str | None = None, url: str | None = None) -> dict:
     """Clean one page; never raises: a failure becomes an entry with status 'error'."""
+    page.load()
     entry: dict[str, Any] = {"id": page.id, "input": page.source, "url": page.url or url}
-    chars_in = len(page.data)
+    chars_in = len(page.data or "")
     try:
         if page.error:
             raise InputError(page.error)
@@ -123,11 +131,37 @@ def clean_one(cleaner: Cleaner, page: Page, site: str | None = None, url: str | 
     }
 
 
-def _clean_in_worker(page: Page, site: str | None, url: str | None) -> dict:
-    return clean_one(_WORKER_CLEANER, page, site, url)
+def clean_and_store(cleaner: Cleaner, page: Page, options: BatchOptions) -> dict:
+    """Clean a page and put its output in place (a .txt file written
+    atomically, or the JSONL record to append); returns the manifest entry."""
+    entry = clean_one(cleaner, page, options.site, options.url)
+    text, removed = entry.pop("text", None), entry.pop("removed", [])
+    if entry["status"] != "ok":
+        return entry
+    if options.out_dir is not None:
+        out = options.out_dir / f"{entry['id']}.txt"
+        try:
+            write_atomic(out, as_output(text))
+            entry["output"] = str(out)
+        except OSError as exc:  # e.g. a page named like another page's folder
+            entry.update(status="error", error=f"{entry['input']}: cannot write {out}: {exc.strerror or exc}")
+    if options.jsonl is not None:
+        record = {"id": entry["id"], "url": entry["url"], "site": entry["site"], "text": text, "removed": removed, "fired": entry["fired"]}
+        entry["jsonl_record"] = json.dumps(record, ensure_ascii=False) + "\n"
+    return entry
+
+
+def _clean_chunk_in_worker(pages: list[Page], options: BatchOptions) -> list[dict]:
+    return [clean_and_store(_WORKER_CLEANER, page, options) for page in pages]
 
 
 # -- resume state -------------------------------------------------------------
+
+
+def key_of(text: str) -> int:
+    """A compact stand-in for a page id in the resume state: 8 bytes of hash
+    instead of the string, so the state of a large batch stays small."""
+    return int.from_bytes(hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "big")
 
 
 def manifest_key(entry: dict) -> str:
@@ -138,18 +172,19 @@ def manifest_key(entry: dict) -> str:
     return str(entry.get("id"))
 
 
-def read_manifest(path: Path) -> tuple[dict[str, str], set[str]]:
-    """Compact the manifest and read it: (id -> fingerprint of the pages whose
-    latest line is ok, every page key in it). Compacting keeps the latest
-    line of each page and drops lines that are not JSON objects (a kill
-    mid-write); the file is rewritten (atomically) only when that changes it."""
+def read_manifest(path: Path) -> tuple[dict[int, str], set[int]]:
+    """Compact the manifest and read it: (id key -> fingerprint of the pages
+    whose latest line is ok, the keys of every page in it). Compacting keeps
+    the latest line of each page, in the order of those lines, and drops lines
+    that are not JSON objects (a kill mid-write); the file is rewritten
+    (atomically, streamed) only when that changes it."""
     if not path.is_file():
         return {}, set()
-    done: dict[str, str] = {}
-    latest: dict[str, str] = {}  # key -> line, in the order of each page's latest line
+    done: dict[int, str] = {}
+    latest: dict[int, int] = {}  # page key -> number of its latest line
     rewrite = False
     with open(path, encoding="utf-8", errors="replace") as fh:
-        for line in fh:
+        for number, line in enumerate(fh):
             try:
                 entry = json.loads(line)
             except json.JSONDecodeError:
@@ -157,39 +192,52 @@ def read_manifest(path: Path) -> tuple[dict[str, str], set[str]]:
             if not isinstance(entry, dict) or "id" not in entry:
                 rewrite = True
                 continue
-            if not line.endswith("\n"):  # complete JSON, but the next line appended would be glued to it
-                line += "\n"
-                rewrite = True
-            key = manifest_key(entry)
-            if key in latest:
-                del latest[key]
-                rewrite = True
-            latest[key] = line
+            # complete JSON without its newline: the next line appended would be glued to it
+            rewrite = rewrite or not line.endswith("\n")
+            key = key_of(manifest_key(entry))
+            rewrite = rewrite or key in latest
+            latest[key] = number
             if entry.get("status") == "ok" and entry.get("fingerprint"):
-                done[entry["id"]] = entry["fingerprint"]
+                done[key_of(entry["id"])] = entry["fingerprint"]
             elif entry.get("status") != "duplicate":
-                done.pop(entry["id"], None)
+                done.pop(key_of(str(entry["id"])), None)
     if rewrite:
-        write_atomic(path, "".join(latest.values()))
+        keep = set(latest.values())
+        rewrite_lines(path, lambda number, line: number in keep, text=True)
     return done, set(latest)
 
 
-def repair_jsonl_output(path: Path) -> set[str]:
-    """Ids already in a JSONL output; a partial last line is cut off, and a
-    page recorded twice (a rerun after a kill) keeps only its latest record."""
+def rewrite_lines(path: Path, keep: Callable[[int, Any], bool], *, text: bool = False) -> None:
+    """Rewrite a file (atomically, streamed) with the lines `keep(number, line)` accepts."""
+    out, tmp = open_temporary(path, binary=not text)
+    try:
+        with out, open(path, "r" if text else "rb", **({"encoding": "utf-8", "errors": "replace"} if text else {})) as fh:
+            for number, line in enumerate(fh):
+                if keep(number, line):
+                    out.write(line if not text or line.endswith("\n") else line + "\n")
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def repair_jsonl_output(path: Path) -> set[int]:
+    """Id keys already in a JSONL output; a partial last line is cut off, and
+    a page recorded twice (a rerun after a kill) keeps only its latest record."""
     if not path.is_file():
         return set()
-    ids, good, twice = set(), 0, False
+    ids: set[int] = set()
+    good, twice = 0, False
     with open(path, "rb") as fh:
         for line in fh:
             if not line.endswith(b"\n"):
                 break
             try:
-                page_id = json.loads(line)["id"]
+                key = key_of(json.loads(line)["id"])
             except (json.JSONDecodeError, KeyError, TypeError):
                 break
-            twice = twice or page_id in ids
-            ids.add(page_id)
+            twice = twice or key in ids
+            ids.add(key)
             good += len(line)
     with open(path, "rb+") as fh:
         fh.truncate(good)
@@ -198,28 +246,17 @@ def repair_jsonl_output(path: Path) -> set[str]:
     return ids
 
 
-def compact_jsonl_output(path: Path, drop: set[str] = frozenset()) -> None:
-    """Rewrite a JSONL output (atomically, streamed) with the latest record of
-    each id, and none for the ids in `drop` (pages that failed since)."""
-    last: dict[str, int] = {}
+def compact_jsonl_output(path: Path, drop: set[int] = frozenset()) -> None:
+    """Rewrite a JSONL output with the latest record of each id, and none for
+    the id keys in `drop` (pages that failed since)."""
+    last: dict[int, int] = {}
     with open(path, "rb") as fh:
         for number, line in enumerate(fh):
-            last[json.loads(line)["id"]] = number
-    keep = {number for page_id, number in last.items() if page_id not in drop}
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as out, open(path, "rb") as fh:
-            for number, line in enumerate(fh):
-                if number in keep:
-                    out.write(line)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+            last[key_of(json.loads(line)["id"])] = number
+    keep = {number for key, number in last.items() if key not in drop}
+    rewrite_lines(path, lambda number, line: number in keep)
 
 
-#: The temporary files of `write_atomic` (mkstemp: ".NAME." + 8 random characters + ".tmp").
-_TMP_NAME = re.compile(r"^\..+\.[a-z0-9_]{8}\.tmp$")
 
 
 def remove_stale_tmp(folder: Path, *, recursive: bool, prefix: str = ".") -> None:
@@ -228,7 +265,7 @@ def remove_stale_tmp(folder: Path, *, recursive: bool, prefix: str = ".") -> Non
         return
     for root, dirs, files in os.walk(folder) if recursive else [(str(folder), [], os.listdir(folder))]:
         for name in files:
-            if name.startswith(prefix) and _TMP_NAME.match(name):
+            if name.startswith(prefix) and TEMPORARY_NAME.match(name):
                 Path(root, name).unlink(missing_ok=True)
 
 
@@ -255,12 +292,13 @@ class BatchRun:
         self.rules_fp = f"{cleaner.fingerprint()}{options_fp}"
         self._manifest: IO[str] | None = None
         self._jsonl: IO[str] | None = None
-        self._done: dict[str, str] = {}
-        self._manifest_keys: set[str] = set()  # pages the manifest had lines for when the run started
-        self._jsonl_ids: set[str] = set()
-        self._jsonl_failed: set[str] = set()  # pages of the JSONL output that failed this time
+        # resume state, keyed by key_of(page id) to stay small on large batches
+        self._done: dict[int, str] = {}
+        self._manifest_keys: set[int] = set()  # pages the manifest had lines for when the run started
+        self._jsonl_ids: set[int] = set()
+        self._jsonl_failed: set[int] = set()  # pages of the JSONL output that failed this time
         self._compact_manifest = self._compact_jsonl = False
-        self._seen: set[str] = set()
+        self._seen: set[int] = set()
 
     def output_path(self, page_id: str) -> Path | None:
         if self.options.out_dir is None:
@@ -306,44 +344,36 @@ class BatchRun:
         out = self.output_path(page_id)
         if out is not None:
             out.unlink(missing_ok=True)
-        if page_id in self._jsonl_ids:
-            self._jsonl_failed.add(page_id)
+        if key_of(page_id) in self._jsonl_ids:
+            self._jsonl_failed.add(key_of(page_id))
             self._compact_jsonl = True
 
     def _up_to_date(self, page: Page, fp: str) -> bool:
-        if self.options.force or self._done.get(page.id) != fp:
+        key = key_of(page.id)
+        if self.options.force or self._done.get(key) != fp:
             return False
         out = self.output_path(page.id)
-        return (out is not None and out.is_file()) or page.id in self._jsonl_ids
+        return (out is not None and out.is_file()) or key in self._jsonl_ids
 
     def _write(self, entry: dict, fp: str) -> None:
-        """Output first, then the manifest line: a kill between them only redoes the page."""
-        text = entry.pop("text", None)
-        removed = entry.pop("removed", [])
+        """Record a page: its JSONL record (if any) first, then the manifest
+        line; the worker wrote a .txt output already. A kill between the two
+        only redoes the page."""
+        record = entry.pop("jsonl_record", None)
         entry = {k: entry.get(k) for k in MANIFEST_FIELDS}
         if entry["status"] == "ok":
-            out = self.output_path(entry["id"])
-            if out is not None:
-                try:
-                    write_atomic(out, as_output(text))
-                    entry["output"] = str(out)
-                except OSError as exc:  # e.g. a page named like another page's folder
-                    entry.update(status="error", error=f"{entry['input']}: cannot write {out}: {exc.strerror or exc}")
-        if entry["status"] == "ok":
             if self._jsonl is not None:
-                record = {k: entry.get(k) for k in ("id", "url", "site")}
-                record.update(text=text, removed=removed, fired=entry["fired"])
-                self._jsonl.write(json.dumps(record, ensure_ascii=False) + "\n")
+                self._jsonl.write(record)
                 self._jsonl.flush()
                 entry["output"] = "<stdout>" if self._jsonl is sys.stdout else str(self.options.jsonl)
-                self._compact_jsonl = self._compact_jsonl or entry["id"] in self._jsonl_ids
+                self._compact_jsonl = self._compact_jsonl or key_of(entry["id"]) in self._jsonl_ids
             entry["fingerprint"] = fp
         elif entry["status"] == "error":
             self._forget_output(entry["id"])
         if self._manifest is not None:
             self._manifest.write(json.dumps(entry, ensure_ascii=False) + "\n")
             self._manifest.flush()
-            self._compact_manifest = self._compact_manifest or manifest_key(entry) in self._manifest_keys
+            self._compact_manifest = self._compact_manifest or key_of(manifest_key(entry)) in self._manifest_keys
         self.summary.add(entry)
         self.on_page(entry)
 
@@ -351,10 +381,11 @@ class BatchRun:
         """Pages still to clean, with their fingerprints; skips and duplicates are recorded."""
         for page in pages:
             fp = f"{page.fingerprint()}:{self.rules_fp}"
-            if page.id in self._seen:
+            key = key_of(page.id)
+            if key in self._seen:
                 self._write({"id": page.id, "input": page.source, "status": "duplicate", "error": f"{page.source}: duplicate of an earlier input with id {page.id}"}, fp)
                 continue
-            self._seen.add(page.id)
+            self._seen.add(key)
             if not is_safe_id(page.id):
                 self._write({"id": page.id, "input": page.source, "status": "error", "error": f"{page.source}: unsafe output name {page.id!r}"}, fp)
                 continue
@@ -369,7 +400,7 @@ class BatchRun:
         try:
             if self.options.jobs <= 1:
                 for page, fp in self._todo(pages):
-                    self._write(clean_one(self.cleaner, page, self.options.site, self.options.url), fp)
+                    self._write(clean_and_store(self.cleaner, page, self.options), fp)
             else:
                 self._run_parallel(pages)
         finally:
@@ -379,25 +410,42 @@ class BatchRun:
     def _run_parallel(self, pages: Iterable[Page]) -> None:
         o = self.options
         limit = o.jobs * IN_FLIGHT_PER_WORKER
-        with ProcessPoolExecutor(max_workers=o.jobs, initializer=_init_worker, initargs=(self.cleaner,)) as pool:
-            pending: dict[Future, tuple[Page, str]] = {}
-            for page, fp in self._todo(pages):
-                page_ref = Page(page.id, b"", page.source)  # what a failure report needs, not the content
-                pending[pool.submit(_clean_in_worker, page, o.site, o.url)] = (page_ref, fp)
+        worker_options = replace(o, manifest=None, jsonl=o.jsonl and Path("-"))  # workers only need to know the mode
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(o.jobs, mp_context=context, initializer=_init_worker, initargs=(self.cleaner,)) as pool:
+            pending: dict[Future, list[tuple[Page, str]]] = {}
+            for chunk in batched(self._todo(pages), CHUNK_PAGES):
+                refs = [(Page(page.id, b"", page.source), fp) for page, fp in chunk]  # what a failure report needs
+                pending[pool.submit(_clean_chunk_in_worker, [page for page, _ in chunk], worker_options)] = refs
                 if len(pending) >= limit:
                     self._collect(pending, FIRST_COMPLETED)
             self._collect(pending, None)
 
-    def _collect(self, pending: dict[Future, tuple[Page, str]], until: str | None) -> None:
+    def _collect(self, pending: dict[Future, list[tuple[Page, str]]], until: str | None) -> None:
         done, _ = wait(pending, return_when=until or ALL_COMPLETED)
         for future in done:
-            page, fp = pending.pop(future)
+            refs = pending.pop(future)
             try:
-                entry = future.result()
+                entries = future.result()
             except Exception as exc:  # the worker process died (killed, out of memory)
-                error = f"{page.source}: worker failed: {type(exc).__name__}: {exc}"
-                entry = {"id": page.id, "input": page.source, "status": "error", "error": error}
-            self._write(entry, fp)
+                entries = [
+                    {"id": page.id, "input": page.source, "status": "error", "error": f"{page.source}: worker failed: {type(exc).__name__}: {exc}"}
+                    for page, _ in refs
+                ]
+            for entry, (_, fp) in zip(entries, refs):
+                self._write(entry, fp)
+
+
+def batched(items: Iterable, size: int) -> Iterator[list]:
+    """Lists of up to `size` consecutive items (itertools.batched from Python 3.12)."""
+    chunk: list = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 def default_jobs() -> int:

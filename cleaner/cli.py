@@ -160,10 +160,16 @@ def clean(
     with Progress(*columns, console=err, transient=True, disable=quiet) as progress:
         task = progress.add_task("clean", total=None, rate="")
 
+        counted = {"pages": 0, "shown": 0.0}
+
         def advance(entry: dict) -> None:
-            elapsed = time.perf_counter() - started
-            done = progress.tasks[0].completed + 1
-            progress.update(task, advance=1, rate=f"{done / elapsed:.0f} pages/s" if elapsed else "")
+            # redrawing costs more than a short page: refresh at most 10 times a second
+            counted["pages"] += 1
+            now = time.perf_counter()
+            if now - counted["shown"] >= 0.1:
+                counted["shown"] = now
+                rate = counted["pages"] / (now - started) if now > started else 0.0
+                progress.update(task, completed=counted["pages"], rate=f"{rate:.0f} pages/s")
 
         summary = BatchRun(cleaner, options, on_page=advance).run(iter_pages(inputs, fields))
     if not quiet:

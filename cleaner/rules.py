@@ -9,6 +9,7 @@ a `RuleError`, so a broken rule never surfaces later as a traceback.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -158,6 +159,7 @@ class RuleFile:
     text: dict[str, list[Rule]] = field(default_factory=lambda: {p: [] for p in TEXT_PHASES})
     html: dict[str, list[HtmlRule]] = field(default_factory=lambda: {p: [] for p in HTML_PHASES})
     tests: list[DocTest] = field(default_factory=list)
+    digest: str = ""  # of the text the rules were loaded from
 
     def rules(self) -> list[Rule | HtmlRule]:
         return [r for p in TEXT_PHASES for r in self.text[p]] + [r for p in HTML_PHASES for r in self.html[p]]
@@ -301,7 +303,8 @@ def _load_phases(data: dict, mode: str, phases: tuple[str, ...], loader, path: P
 def load_file(path: Path, *, is_global: bool, problems: list[str]) -> RuleFile | None:
     """Parse and validate one rule file; problems are appended, never raised."""
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        source = path.read_text(encoding="utf-8")
+        data = tomllib.loads(source)
     except (OSError, UnicodeDecodeError) as exc:
         problems.append(f"{path}: -: cannot read: {exc}")
         return None
@@ -329,6 +332,7 @@ def load_file(path: Path, *, is_global: bool, problems: list[str]) -> RuleFile |
         signature=signature,
         text=_load_phases(data, "text", TEXT_PHASES, _load_rule, path, problems),
         html=_load_phases(data, "html", HTML_PHASES, _load_html_rule, path, problems),
+        digest=hashlib.blake2b(source.encode(), digest_size=8).hexdigest(),
     )
     for i, raw in enumerate(data.get("tests", [])):
         where = f"{path}: tests[{i}]"

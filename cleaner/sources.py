@@ -51,20 +51,45 @@ class Fields:
 @dataclass
 class Page:
     id: str  # stable, unique within a batch; the output's relative name (without .txt)
-    data: bytes | str
+    data: bytes | str | None  # None: not read yet (see `file`)
     source: str  # "path", "export.jsonl:12", "crawl.warc.gz@1234" for messages and the manifest
     url: str | None = None
     kind: str | None = None  # "html", "text", or None to sniff
     error: str | None = None  # a record that could not be read: reported, not cleaned
+    file: Path | None = None  # a page file, read by `load()` in the worker that cleans it
 
     @property
     def relpath(self) -> PurePosixPath:
         return PurePosixPath(self.id)
 
+    def load(self) -> None:
+        """Read a page file (once). The content decides the kind; the
+        extension only settles a fragment the sniffer is unsure of (an .html
+        file that starts with a bare tag)."""
+        if self.data is not None or self.file is None:
+            return
+        try:
+            self.data = self.file.read_bytes()
+        except OSError as exc:
+            self.data, self.error = b"", f"{self.file}: cannot read: {exc.strerror or exc}"
+            return
+        self.kind = sniff_kind(self.data)
+        if self.kind == "text" and self.file.suffix.lower() in (".html", ".htm") and re.search(rb"<[a-zA-Z][^>]{0,200}>", self.data[:4096]):
+            self.kind = "html"
+
     def fingerprint(self) -> str:
-        """Changes whenever what the cleaner is given changes: content, URL, kind."""
-        data = self.data.encode("utf-8", "surrogatepass") if isinstance(self.data, str) else self.data
-        digest = hashlib.blake2b(data, digest_size=12)
+        """Changes whenever what the cleaner is given changes: content, URL, kind.
+        A file not read yet is known by its size and modification time, so a
+        rerun can skip it without reading it."""
+        digest = hashlib.blake2b(digest_size=12)
+        if self.data is None and self.file is not None:
+            try:
+                st = self.file.stat()
+                digest.update(f"{st.st_size}:{st.st_mtime_ns}".encode())
+            except OSError:
+                digest.update(os.urandom(8))  # unreadable now: never up to date
+        else:
+            digest.update(self.data.encode("utf-8", "surrogatepass") if isinstance(self.data, str) else self.data or b"")
         digest.update(f"\0{self.url or ''}\0{self.kind or ''}".encode("utf-8", "surrogatepass"))
         return digest.hexdigest()
 
@@ -102,16 +127,8 @@ def walk_folder(root: Path) -> Iterator[Page]:
 
 
 def read_file_page(path: Path, page_id: str) -> Page:
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        return Page(page_id, b"", str(path), error=f"{path}: cannot read: {exc.strerror or exc}")
-    # The content decides the kind; the extension only settles a fragment
-    # the sniffer is unsure of (an .html file that starts with a bare tag).
-    kind = sniff_kind(data)
-    if kind == "text" and path.suffix.lower() in (".html", ".htm") and re.search(rb"<[a-zA-Z][^>]{0,200}>", data[:4096]):
-        kind = "html"
-    return Page(page_id, data, str(path), kind=kind)
+    """A page file, read later by the worker that cleans it (Page.load)."""
+    return Page(page_id, None, str(path), file=path)
 
 
 def single_file(path: Path) -> Page:

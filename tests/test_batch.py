@@ -89,6 +89,8 @@ def write_warc(path: Path, records) -> Path:
 
 def test_samples_as_folder_jsonl_csv_and_warc_give_the_same_texts(tmp_path):
     pages = list(walk_folder(RAW))
+    for page in pages:
+        page.load()
     assert len(pages) >= 50 and {p.kind for p in pages} == {"text", "html"}
     site_of = {p.id: p.id.split("/")[0] for p in pages}  # the first folder: a site, or "seeds"
     url_of = {p.id: f"https://{site_of[p.id]}/{p.id.split('/', 1)[1]}" for p in pages}
@@ -383,8 +385,8 @@ def test_next_run_repairs_what_a_kill_leaves_in_a_tree(tmp_path):
     # a kill: the last line half written, a page recorded twice (a rerun killed
     # before it compacted), temporary files of outputs being written, an output lost
     man.write_text(lines[0] + lines[1] + lines[0] + lines[2][:40])
-    write(out / "suara.com" / ".a.txt.k3j_9x2q.tmp", "half an out")
-    write(out / ".cleaner-manifest.jsonl.ab12cd34.tmp", "{}")
+    write(out / "suara.com" / ".a.txt.4242-7.tmp", "half an out")
+    write(out / ".cleaner-manifest.jsonl.4242-8.tmp", "{}")
     write(out / "misc" / "notes.tmp", "not ours: kept")
     (out / "misc" / "c.txt").unlink()
 

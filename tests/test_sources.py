@@ -36,6 +36,14 @@ def by_id(pages):
     return {p.id: p for p in pages}
 
 
+def loaded(pages):
+    """Page files are read by the worker that cleans them; read them here."""
+    pages = list(pages)
+    for page in pages:
+        page.load()
+    return pages
+
+
 def write_warc(path, records, gz=False):
     """records: (url, content type or None, payload bytes[, record id]); plus a
     warcinfo and a request record, which are not pages."""
@@ -65,7 +73,7 @@ def test_folder_tree_yields_pages_in_a_stable_order_with_relative_ids(tmp_path):
     write(root / "kompas.com" / "notes.md", "not a page")  # other suffixes are ignored
     write(root / "kompas.com" / "data.json", "{}")
     write(root / ".hidden.txt", TEXT)  # hidden files too
-    pages = list(walk_folder(root))
+    pages = loaded(walk_folder(root))
     assert [p.id for p in pages] == ["detik.com/a", "detik.com/b", "kompas.com/2024/c"]
     assert [p.kind for p in pages] == ["html", "text", "html"]
     assert pages[1].data == TEXT.encode() and pages[1].source == str(root / "detik.com" / "b.txt")
@@ -78,12 +86,12 @@ def test_the_content_decides_the_kind_not_the_extension(tmp_path):
     write(root / "text_in_a.html", TEXT)  # and the extracted text as .html
     write(root / "fragment.html", "<span>Isi berita</span> tanpa kepala dokumen.")  # a bare fragment: the extension settles it
     write(root / "upper.HTM", "<!DOCTYPE html><html><body><p>Isi.</p></body></html>")
-    kinds = {p.id: p.kind for p in walk_folder(root)}
+    kinds = {p.id: p.kind for p in loaded(walk_folder(root))}
     assert kinds == {"fragment": "html", "html_in_a": "html", "text_in_a": "text", "upper": "html"}
 
 
 def test_single_file_keeps_its_parent_folder_which_may_name_the_site(tmp_path):
-    page = single_file(write(tmp_path / "suara.com" / "x.txt", TEXT))
+    (page,) = loaded([single_file(write(tmp_path / "suara.com" / "x.txt", TEXT))])
     assert page.id == "suara.com/x" and page.kind == "text" and page.relpath == PurePosixPath("suara.com/x")
     assert [p.id for p in iter_pages([str(tmp_path / "suara.com" / "x.txt")])] == ["suara.com/x"]
 
