@@ -413,3 +413,13 @@ def read_usage(usage_file: Path) -> dict | None:
         return json.loads(usage_file.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
+
+
+def write_json(payload: dict, dest: str, log=None) -> None:
+    """Write a benchmark's results as JSON to a file, or to stdout for '-'."""
+    text = json.dumps(payload, indent=2, ensure_ascii=False)
+    if dest == "-":
+        print(text)
+    else:
+        Path(dest).write_text(text + "\n", encoding="utf-8")
+        print(f"json written to {dest}", file=log or sys.stdout)

@@ -22,7 +22,6 @@ Run from the repo root:  python benchmarks/html_quality.py [--json out.json]
 from __future__ import annotations
 
 import argparse
-import json
 import shlex
 import sys
 import tempfile
@@ -38,6 +37,7 @@ from _common import (
     load_pages,
     print_macro_table,
     print_site_table,
+    write_json,
 )
 
 from cleaner.score import score_dirs  # after _common, which puts the working tree first on sys.path
@@ -180,12 +180,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         payload = {"command": command, "corpus": str(args.corpus), "attribution": WCXB_ATTRIBUTION,
                    "parts": results}
-        text = json.dumps(payload, indent=2, ensure_ascii=False)
-        if args.json == "-":
-            print(text)
-        else:
-            Path(args.json).write_text(text + "\n", encoding="utf-8")
-            print(f"json written to {args.json}")
+        write_json(payload, args.json)
     return 0
 
 

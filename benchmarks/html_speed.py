@@ -24,7 +24,6 @@ Run from the repo root:  python benchmarks/html_speed.py [--runs 5] [--set all]
 from __future__ import annotations
 
 import argparse
-import json
 import platform
 import shlex
 import statistics
@@ -32,7 +31,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from _common import DEFAULT_CORPUS, HTML_SYSTEMS, load_html_systems, load_pages, pin_one_core, time_runs
+from _common import DEFAULT_CORPUS, HTML_SYSTEMS, load_html_systems, load_pages, pin_one_core, time_runs, write_json
 
 SETS = {"dev": "dev/html", "generic-dev": "generic-dev/html"}
 DEFAULT_SYSTEMS = ("cleaner", "cleaner-generic", "trafilatura")
@@ -130,12 +129,7 @@ def main(argv: list[str] | None = None) -> int:
         payload = {"command": command, "python": platform.python_version(), "pinning": pin,
                    "pages": {k: len(v) for k, v in page_sets.items()}, "runs": args.runs,
                    "warmup": args.warmup, "results": results, "time_ratios": ratios}
-        text = json.dumps(payload, indent=2)
-        if args.json == "-":
-            print(text)
-        else:
-            Path(args.json).write_text(text + "\n", encoding="utf-8")
-            print(f"json written to {args.json}", file=log)
+        write_json(payload, args.json, log)
     return 0 if any(results.values()) else 1
 
 

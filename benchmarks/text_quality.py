@@ -14,14 +14,13 @@ Run from the repo root:  python benchmarks/text_quality.py [--json out.json]
 from __future__ import annotations
 
 import argparse
-import json
 import shlex
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from _common import DEFAULT_CORPUS, DEFAULT_SEEDS, fmt, list_texts, load_systems, print_site_table, read_text
+from _common import DEFAULT_CORPUS, DEFAULT_SEEDS, fmt, list_texts, load_systems, print_site_table, read_text, write_json
 
 import peers
 from cleaner.score import score_dirs  # after _common, which puts the working tree first on sys.path
@@ -137,12 +136,7 @@ def main(argv: list[str] | None = None) -> int:
         payload = {"command": "python " + shlex.join(sys.argv), "corpus": str(args.corpus),
                    "stoplist": peers.justext_stoplist_name() if "justext" in results else None,
                    "systems": results}
-        text = json.dumps(payload, indent=2, ensure_ascii=False)
-        if args.json == "-":
-            print(text)
-        else:
-            Path(args.json).write_text(text + "\n", encoding="utf-8")
-            print(f"json written to {args.json}")
+        write_json(payload, args.json)
     return 0
 
 

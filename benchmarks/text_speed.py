@@ -15,14 +15,13 @@ Run from the repo root:  python benchmarks/text_speed.py [--runs 5]
 from __future__ import annotations
 
 import argparse
-import json
 import platform
 import shlex
 import statistics
 import sys
 from pathlib import Path
 
-from _common import DEFAULT_CORPUS, list_texts, load_systems, pin_one_core, read_text, time_runs
+from _common import DEFAULT_CORPUS, list_texts, load_systems, pin_one_core, read_text, time_runs, write_json
 
 ALL_SYSTEMS = ("cleaner", "justext", "noop")
 
@@ -99,12 +98,7 @@ def main(argv: list[str] | None = None) -> int:
         payload = {"command": command, "python": platform.python_version(), "pinning": pin,
                    "texts": len(docs), "chars": n_chars, "runs": args.runs, "warmup": args.warmup,
                    "systems": results, "ratio_cleaner_over_justext": ratio}
-        text = json.dumps(payload, indent=2)
-        if args.json == "-":
-            print(text)
-        else:
-            Path(args.json).write_text(text + "\n", encoding="utf-8")
-            print(f"json written to {args.json}", file=log)
+        write_json(payload, args.json, log)
     return 0 if results else 1
 
 
