@@ -28,7 +28,6 @@ import hashlib
 import json
 import multiprocessing
 import os
-import re
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
