@@ -37,6 +37,10 @@ class CleanResult:
     removed: list[Removal] = field(default_factory=list)
     url: str | None = None  # the page URL, given or (HTML) declared by the page
     extractor: str = "text"  # "text", "site-body" (HTML body rule) or "generic" (HTML fallback)
+    body_rule: str | None = None  # HTML: id of the body rule that picked the body (extractor "site-body")
+    # The numbered lines the text phases started from (the page's lines, or the
+    # rendered body of an HTML page): what `removed[].line` refers to.
+    input_lines: list[Line] = field(default_factory=list, repr=False, compare=False)
 
     @property
     def fired(self) -> dict[str, int]:
@@ -129,12 +133,14 @@ class Cleaner:
         removed: list[Removal] = []
         H.drop_nodes(tree, rules["drop"], removed)
         H.drop_headed_widgets(tree, rules["drop_heading"], removed)
-        body, _ = H.pick_body(tree, rules["body"])
+        body, body_rule = H.pick_body(tree, rules["body"])
         if body is not None:
             lines, extractor = H.render_lines(body), "site-body"
         else:
             lines, extractor = extract_lines(tree.html or "", url), "generic"
-        return self._finish(lines, match, removed, url=url, extractor=extractor)
+        result = self._finish(lines, match, removed, url=url, extractor=extractor)
+        result.body_rule = body_rule
+        return result
 
     def clean_page(self, page: str | bytes, *, kind: str | None = None, source: str | None = None, **kwargs) -> CleanResult:
         """Clean a page of either kind ('html' or 'text'; sniffed when None).
@@ -169,14 +175,15 @@ class Cleaner:
         duplicates are a text-export artefact: lines rendered from a parsed
         page repeat only when the article repeats them (answer keys, tables)."""
         phases = self.phases_for(match.site if match.has_rules else None)
-        lines = run_phases(lines, phases, removed, duplicates=extractor == "text")
+        kept = run_phases(lines, phases, removed, duplicates=extractor == "text")
         return CleanResult(
-            text="\n".join(ln.text for ln in lines),
+            text="\n".join(ln.text for ln in kept),
             site=match.site,
             site_source=match.source,
             removed=removed,
             url=url,
             extractor=extractor,
+            input_lines=lines,
         )
 
 

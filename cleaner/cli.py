@@ -189,8 +189,18 @@ def score(
     min_f1: Annotated[
         Optional[float], typer.Option("--min-f1", help="Exit 1 when the macro token F1 is below this value.", min=0.0, max=1.0)
     ] = None,
+    report_path: Annotated[
+        Optional[Path],
+        typer.Option("--report", help="Also write a self-contained HTML report: score tables and, per file, which lines leaked and which were missed."),
+    ] = None,
+    raw: Annotated[
+        Optional[Path],
+        typer.Option("--raw", help="With --report: the raw input pages (.txt/.html, same relative names), to show what was removed from each."),
+    ] = None,
 ) -> None:
     """Score predictions against gold: token and line precision/recall/F1 and exact match, per file, per site and macro."""
+    if raw is not None and report_path is None:
+        raise fail("--raw needs --report", EXIT_USAGE)
     try:
         report = score_dirs(pred, gold)
     except ScoreError as exc:
@@ -199,6 +209,14 @@ def score(
         sys.stdout.write(json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n")
     else:
         out.print(render_table(report, per_file=per_file))
+    if report_path is not None:
+        from .report import write_report
+
+        try:
+            write_report(report_path, pred, gold, raw, report)
+        except ScoreError as exc:
+            raise fail(str(exc), EXIT_USAGE) from None
+        err.print(f"report: {escape(str(report_path))}", soft_wrap=True)
     if min_f1 is not None and report.macro.token_f1 < min_f1:
         raise fail(f"macro token F1 {report.macro.token_f1:.4f} is below --min-f1 {min_f1}", EXIT_FAILED)
 
@@ -224,6 +242,122 @@ def rules_test(rules: RulesOption = None) -> None:
     if failures:
         raise fail(f"{len(failures)} example(s) failed in {checked} rules", EXIT_FAILED)
     err.print(f"ok: examples of {checked} rules and {sum(len(f.tests) for f in files)} document tests pass")
+
+
+@app.command()
+def explain(
+    page: Annotated[str, typer.Argument(help="One page: a .txt or .html file, or '-' to read it from standard input.", show_default=False)],
+    url: Annotated[Optional[str], typer.Option(help="The page URL (an HTML page's canonical link is used without it).")] = None,
+    site: Annotated[Optional[str], typer.Option(help="Treat the page as a page of this site (a domain such as detik.com).")] = None,
+    rules: RulesOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the explanation as JSON.")] = False,
+) -> None:
+    """Show the page as the cleaner saw it: each line (and HTML node) kept or removed, with the rule that removed it."""
+    from .explain import explain_page, render, to_dict
+    from .io import InputError
+    from .sources import single_file, stdin_page
+
+    if page != "-":
+        path = Path(page)
+        if not path.exists():
+            raise fail(f"{escape(page)}: no such file", EXIT_USAGE)
+        if not path.is_file() or is_export(path):
+            raise fail(f"{escape(page)}: explain takes one page file (.txt or .html), not a folder or an export", EXIT_USAGE)
+    cleaner = load_cleaner(rules)
+    item = stdin_page() if page == "-" else single_file(Path(page))
+    item.load()
+    try:
+        if item.error:
+            raise InputError(item.error)
+        explanation = explain_page(cleaner, item.data, kind=item.kind, source=item.source, url=url, site=site, path=item.relpath)
+    except InputError as exc:
+        raise fail(escape(str(exc)), EXIT_FAILED) from None
+    if as_json:
+        sys.stdout.write(json.dumps(to_dict(explanation), indent=2, ensure_ascii=False) + "\n")
+    else:
+        for line in render(explanation):
+            out.print(line, soft_wrap=True)  # colours in a terminal, plain text when piped
+    if not explanation.consistent:
+        err.print("[yellow]warning:[/yellow] the lines above do not add up to the cleaned text (please report this page)", soft_wrap=True)
+
+
+@rules_app.command("new")
+def rules_new(
+    domain: Annotated[str, typer.Argument(help="The site's domain, such as example.com (without www.).", show_default=False)],
+    rules_dir: Annotated[
+        Optional[Path], typer.Option("--rules", help="The rules folder to write sites/DOMAIN.toml into (default: the shipped rules/ folder).")
+    ] = None,
+    samples: Annotated[
+        Optional[Path], typer.Option("--samples", help="The samples folder to make raw/DOMAIN/ and gold/DOMAIN/ in (default: samples/ beside the rules folder).")
+    ] = None,
+) -> None:
+    """Scaffold a site: rules/sites/DOMAIN.toml with commented examples of every phase, and its samples folders."""
+    from .scaffold import ScaffoldError, new_site
+
+    try:
+        scaffold = new_site(domain, rules_dir, samples)
+    except ScaffoldError as exc:
+        raise fail(escape(str(exc)), EXIT_USAGE) from None
+    for path in scaffold.created:
+        err.print(f"created {escape(str(path))}", soft_wrap=True)
+    for path in scaffold.kept:
+        err.print(f"kept {escape(str(path))} (it already has files)", soft_wrap=True)
+    option = f" --rules {escape(str(rules_dir))}" if rules_dir else ""
+    err.print(
+        f"next: put raw pages in the samples folder, uncomment and adapt the examples in {escape(str(scaffold.rule_file))}, "
+        f"then run 'cleaner rules check{option}' and 'cleaner rules test{option}'",
+        soft_wrap=True,
+    )
+
+
+gold_app = typer.Typer(help="Make gold files for scoring.", no_args_is_help=True)
+app.add_typer(gold_app, name="gold")
+
+
+@gold_app.command("draft")
+def gold_draft(
+    pages: Annotated[list[Path], typer.Argument(help="Raw pages: .txt/.html files, or folders of them (their tree is mirrored).", show_default=False)],
+    output: Annotated[
+        Optional[Path],
+        typer.Option("-o", "--output", help="The gold folder. Default: for a page under a 'raw' folder, the same place under the sibling 'gold' folder."),
+    ] = None,
+    force: Annotated[bool, typer.Option(help="Overwrite existing gold files (they are skipped otherwise).")] = False,
+    site: Annotated[Optional[str], typer.Option(help="Treat every page as a page of this site (a domain such as detik.com).")] = None,
+    url: Annotated[Optional[str], typer.Option(help="The page URL, for a single page without one.")] = None,
+    rules: RulesOption = None,
+) -> None:
+    """Write draft gold files from the current output (labelling format), for a person to correct by hand."""
+    from .gold import EXISTS, FAILED, WRITTEN, GoldError, Outcome, plan, shown, write_drafts
+
+    try:
+        drafts = plan(pages, output)
+    except GoldError as exc:
+        raise fail(escape(str(exc)), EXIT_USAGE) from None
+    cleaner = load_cleaner(rules)
+
+    def report(outcome: Outcome) -> None:
+        target, source = escape(shown(outcome.draft.target)), escape(shown(outcome.draft.source))
+        if outcome.status == WRITTEN:
+            note = " [yellow](empty: the page cleaned to nothing)[/yellow]" if outcome.empty else ""
+            err.print(f"draft {target} (from {source}; site {escape(outcome.site or 'none')}){note}", soft_wrap=True)
+        elif outcome.status == EXISTS:
+            err.print(f"skipped {target}: a gold file exists (--force overwrites it)", soft_wrap=True)
+        else:
+            err.print(f"[red]failed:[/red] {escape(outcome.error or source)}", soft_wrap=True)
+
+    outcomes = write_drafts(cleaner, drafts, force=force, site=site, url=url, on_outcome=report)
+    counts = {status: sum(o.status == status for o in outcomes) for status in (WRITTEN, EXISTS, FAILED)}
+    err.print(f"{counts[WRITTEN]} draft(s) written, {counts[EXISTS]} skipped (gold exists), {counts[FAILED]} failed", soft_wrap=True)
+    if counts[WRITTEN]:
+        err.print(
+            "[yellow]reminder:[/yellow] these drafts are the cleaner's current output, not gold: correct each one by hand "
+            "(keep the article body, drop the rest, word for word, following the labelling rules) before scoring against it",
+            soft_wrap=True,
+        )
+    if counts[FAILED]:
+        raise typer.Exit(EXIT_FAILED)
+    if not counts[WRITTEN]:
+        raise typer.Exit(EXIT_NOTHING)
 
 
 def main() -> None:  # pragma: no cover - console entry point

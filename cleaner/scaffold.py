@@ -1,0 +1,247 @@
+"""Scaffold a new site: a rule file to fill in and the samples folders.
+
+`new_site("example.com", rules_dir, samples_dir)` writes
+`rules_dir/sites/example.com.toml`, a file that loads and validates as it is
+(only `site` and `hosts` are live; the example rules of every phase, the
+text signature and a document test are commented out), and creates
+`samples_dir/raw/example.com/` (with a README.md saying what to put there)
+and `samples_dir/gold/example.com/` (with a .gitkeep). It never overwrites a
+rule file; samples folders and files that exist are left as they are.
+
+In the template, `## ` lines are prose and `# ` lines are TOML to uncomment:
+uncommenting every `# ` line gives a file whose examples all pass.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .rules import SHIPPED_RULES
+from .sites import _DOMAIN
+
+
+class ScaffoldError(Exception):
+    """The site cannot be scaffolded; the message is one line."""
+
+
+#: A domain: lower-case labels of letters, digits and inner hyphens, and a final label of letters.
+DOMAIN = re.compile(r"^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
+
+
+def check_domain(domain: str) -> str:
+    """The domain, lower-cased, or a ScaffoldError saying what is wrong with it."""
+    name = domain.strip().lower().rstrip(".")
+    if "/" in name or ":" in name:
+        raise ScaffoldError(f"{domain!r} is not a domain: give the site's domain such as example.com, not a URL")
+    if name.startswith("www."):
+        raise ScaffoldError(f"{domain!r}: give the domain without 'www.' ({name.removeprefix('www.')}); its subdomains match it")
+    if not DOMAIN.match(name) or not _DOMAIN.match(name) or len(name) > 253:
+        raise ScaffoldError(f"{domain!r} does not look like a domain (such as example.com or example.co.id)")
+    return name
+
+
+def id_prefix(domain: str) -> str:
+    """A rule id prefix from the domain's first label: 'beritasatu.com' -> 'BERITASATU'."""
+    label = re.sub(r"[^A-Za-z0-9]", "", domain.split(".")[0]).upper()
+    return label[:10] or "SITE"
+
+
+def outlet_name(domain: str) -> str:
+    """How an outlet usually writes its name in a dateline: 'Beritasatu.com'."""
+    return domain[:1].upper() + domain[1:]
+
+
+def rule_file_text(domain: str) -> str:
+    """The scaffolded rule file of a site."""
+    prefix = id_prefix(domain)
+    name = outlet_name(domain)
+    escaped = re.escape(domain).replace("'", "")  # TOML literal strings hold no single quote
+    return f"""\
+## Rules for {domain}: see rules/README.md for every key.
+## Lines starting with '## ' are notes; lines starting with '# ' are examples:
+## uncomment one (remove the '# '), make it describe this site's template,
+## then run `cleaner rules check` and `cleaner rules test`.
+## Rules describe the template (a marker, a fixed label, a position, a
+## dateline shape), never the words of one article. Every rule needs an id
+## unique across all rule files, a one-line `why`, and at least one
+## `must_match` and one `must_not_match` example (a body sentence that looks
+## close); the examples run as tests.
+## `cleaner explain PAGE` shows which rule removed what on a page.
+
+site = "{domain}"
+## Hosts of the site (old domains, mirrors); any subdomain of a host matches too.
+hosts = ["{domain}"]
+
+## Recognises the site's text when no URL or folder tells (searched in the
+## first 400 characters of a text page), e.g. its dateline:
+# text_signature = '^(?i:{escaped})\\s*[-–—]\\s'
+
+## ---- Text mode: the phases run in this order, whatever the order here ----
+
+## cut_after: the first line the pattern matches as a whole cuts the page
+## there (that line and everything after it); not before line `min_line`.
+# [[text.cut_after]]
+# id = "{prefix}-T01"
+# why = "the tag list and related-article block after the body end the article"
+# pattern = '(?:Tags?|Berita Terkait)\\s*:?'
+# min_line = 2
+# must_match = ["Tag", "Berita Terkait"]
+# must_not_match = ["Tag itu dipakai warga sejak 2019."]
+
+## drop_line: every line the pattern matches as a whole is removed.
+# [[text.drop_line]]
+# id = "{prefix}-T02"
+# why = "inline related-article promo: 'Baca juga:' and the linked title on one line"
+# pattern = '(?i:baca juga)\\s*:.*'
+# must_match = ["Baca juga: Judul Artikel Lain"]
+# must_not_match = ["Ia baca juga laporan itu."]
+
+## strip_inline: every match inside a line is removed, the words around it
+## kept; a line left without a word is dropped. Optional keys: `scope`
+## ("all" or "first_line"), `replace` (what a match becomes), `title`
+## ("none", "titlecase", "rest": also remove the promoted headline after it),
+## `expect` ([line, result] pairs: what this rule alone makes of a line).
+# [[text.strip_inline]]
+# id = "{prefix}-T03"
+# why = "outlet dateline at the start of the first paragraph"
+# scope = "first_line"
+# pattern = '^(?i:{escaped})\\s*[-–—]\\s*'
+# must_match = ["{name} - Isi paragraf pertama."]
+# must_not_match = ["Menurut {name} - media daring - laporan itu benar."]
+# expect = [["{name} - Isi paragraf pertama.", "Isi paragraf pertama."]]
+
+# [[text.strip_inline]]
+# id = "{prefix}-T04"
+# why = "editor initials in parentheses at the end of the last paragraph: '... kata dia. (abc/def)'"
+# pattern = '\\s*\\((?:[a-z]{{2,4}}/){{1,3}}[a-z]{{2,4}}\\)$'
+# must_match = ["kata dia. (abc/def)"]
+# must_not_match = ["Komisi itu (KPK/Polri) menolak."]
+# expect = [["kata dia. (abc/def)", "kata dia."]]
+
+## ---- HTML mode: node rules (CSS), then the site's text rules on the rendered lines ----
+## Examples are HTML snippets in which the rule must (or must not) select a node.
+
+## drop: every node `css` selects is removed (captions, widgets, promo boxes).
+# [[html.drop]]
+# id = "{prefix}-H01"
+# why = "photo captions with their credit"
+# css = "figure figcaption"
+# must_match = ['<figure><img src="a.jpg"><figcaption>Foto: Dok. Redaksi</figcaption></figure>']
+# must_not_match = ['<div><p>Isi berita.</p></div>']
+
+## drop_heading: every node `css` selects whose first heading-like child
+## (h1-h6, strong, b, .title, header, span) reads as `heading` (a regex
+## matched as a whole) is removed: a widget known by its title.
+# [[html.drop_heading]]
+# id = "{prefix}-H02"
+# why = "the 'Berita Terkait' widget, known by its heading"
+# css = "section, aside"
+# heading = '(?i:berita terkait|baca juga)'
+# must_match = ['<section><h3>Berita Terkait</h3><ul><li>Judul lain</li></ul></section>']
+# must_not_match = ['<section><h3>Latar Belakang</h3><p>Isi.</p></section>']
+
+## body: the first body rule whose `css` matches exactly one node picks the
+## article body; list one rule per layout when the site has redesigned.
+## Without one, the generic extractor (trafilatura) finds the body.
+# [[html.body]]
+# id = "{prefix}-H03"
+# why = "the article body container"
+# css = 'div[itemprop="articleBody"]'
+# must_match = ['<div itemprop="articleBody"><p>Isi.</p></div>']
+# must_not_match = ['<div class="sidebar"><p>Terpopuler</p></div>']
+
+## ---- Whole-document tests: the input, cleaned as a page of this site, must give the output ----
+# [[tests]]
+# name = "dateline, promo, initials and the tag block"
+# input = '''
+# {name} - Isi paragraf pertama.
+# Baca juga: Judul Artikel Lain
+# Paragraf kedua, kata dia. (abc/def)
+# Tag
+# Politik
+# '''
+# output = '''
+# Isi paragraf pertama.
+# Paragraf kedua, kata dia.
+# '''
+"""
+
+
+def raw_readme_text(domain: str) -> str:
+    """The README.md of a new site's raw samples folder."""
+    return f"""\
+# Raw samples of {domain}
+
+Put here a handful of pages of {domain} as the scraper gives them: scraped
+texts (`.txt`) or saved HTML pages (`.html`), from different sections and
+years (each layout the site has had), named as you like. They are only read,
+never modified.
+
+Each raw page gets a gold file in `../../gold/{domain}/` with the same name
+and the extension `.txt`: the article body a careful reader would keep,
+one paragraph per line, labelled by hand following the labelling rules.
+`cleaner gold draft` writes drafts from the current output, to correct by hand:
+
+    cleaner gold draft samples/raw/{domain}
+
+Then write the site's rules in `rules/sites/{domain}.toml`, look at what they
+do with `cleaner explain samples/raw/{domain}/PAGE`, and score:
+
+    cleaner clean samples/raw -o out/samples
+    cleaner score out/samples samples/gold --per-file
+
+Record labelling decisions that were not obvious in `../../gold/{domain}/NOTES.md`.
+"""
+
+
+@dataclass
+class Scaffold:
+    rule_file: Path
+    created: list[Path] = field(default_factory=list)  # everything written or made, in order
+    kept: list[Path] = field(default_factory=list)  # samples files and folders that already existed
+
+
+def default_samples_dir(rules_dir: Path) -> Path:
+    """The samples folder beside the rules folder (the checkout's samples/)."""
+    return rules_dir.resolve().parent / "samples"
+
+
+def shipped_rules_dir() -> Path:
+    """The shipped rules folder, when it is a checkout's rules/ (not an installed copy)."""
+    if SHIPPED_RULES.name != "rules":
+        raise ScaffoldError(
+            f"the shipped rules are an installed copy ({SHIPPED_RULES}): pass --rules DIR, a rules folder of your own"
+        )
+    return SHIPPED_RULES
+
+
+def new_site(domain: str, rules_dir: Path | None = None, samples_dir: Path | None = None) -> Scaffold:
+    """Write the site's rule file and make its samples folders (see the module doc)."""
+    domain = check_domain(domain)
+    rules_dir = rules_dir if rules_dir is not None else shipped_rules_dir()
+    samples_dir = samples_dir if samples_dir is not None else default_samples_dir(rules_dir)
+    rule_file = rules_dir / "sites" / f"{domain}.toml"
+    if rule_file.exists():
+        raise ScaffoldError(f"{rule_file} exists: a rule file is never overwritten (edit it, or remove it first)")
+    if rules_dir.exists() and not rules_dir.is_dir():
+        raise ScaffoldError(f"{rules_dir} is not a folder")
+    scaffold = Scaffold(rule_file)
+    try:
+        rule_file.parent.mkdir(parents=True, exist_ok=True)
+        with open(rule_file, "x", encoding="utf-8", newline="\n") as fh:
+            fh.write(rule_file_text(domain))
+        scaffold.created.append(rule_file)
+        raw, gold = samples_dir / "raw" / domain, samples_dir / "gold" / domain
+        for folder, name, text in ((raw, "README.md", raw_readme_text(domain)), (gold, ".gitkeep", "")):
+            target = folder / name
+            if folder.is_dir() and any(folder.iterdir()):
+                scaffold.kept.append(folder)  # a folder with files in it needs no placeholder
+                continue
+            folder.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8", newline="\n")
+            scaffold.created.append(target)
+    except OSError as exc:
+        raise ScaffoldError(f"cannot write {getattr(exc, 'filename', None) or rules_dir}: {exc.strerror or exc}") from None
+    return scaffold

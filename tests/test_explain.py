@@ -1,0 +1,144 @@
+"""`cleaner explain`: every line kept, removed or changed, with the rule id,
+the site and how it was found; plain text when piped, colours in a terminal."""
+
+import json
+import shutil
+
+import pytest
+from rich.console import Console
+from typer.testing import CliRunner
+
+from cleaner import Cleaner
+from cleaner import cli
+from cleaner.cli import app
+from cleaner.explain import CHANGED, KEPT, REMOVED, explain_page
+from cleaner.sources import walk_folder
+from conftest import SAMPLES
+
+runner = CliRunner()
+SUARA_TEXT = SAMPLES / "raw" / "seeds" / "002_872a19423decc652.txt"  # "Suara.com - " dateline, two "Baca Juga:" promos
+SUARA_HTML = SAMPLES / "raw" / "suara.com" / "suara-2015.html"  # canonical URL, body rule SUA-H02
+
+GENERIC_HTML = """<!doctype html><html><head><title>t</title></head><body>
+<article><h1>Judul berita yang panjang</h1>
+<p>Paragraf pertama berita ini cukup panjang untuk dikenali sebagai isi artikel oleh ekstraktor generik.</p>
+<p>Paragraf kedua juga berisi kalimat yang cukup panjang supaya ekstraktor menganggapnya bagian dari artikel.</p>
+<p>Paragraf ketiga menutup berita dengan satu kalimat lagi yang panjang dan jelas.</p>
+</article></body></html>
+"""
+
+
+def run(*args, input=None):
+    return runner.invoke(app, [str(a) for a in args], input=input)
+
+
+def test_text_page_marks_each_line_with_the_rule_and_is_plain_when_piped():
+    result = run("explain", SUARA_TEXT)
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert "\x1b" not in out  # not a terminal: no colour codes
+    lines = out.splitlines()
+    assert any(line.startswith("site: suara.com") and "detected by: signature" in line for line in lines)
+    assert "extractor: text" in out and "url: none" in out
+    assert any("CHANGED" in line and "[-Suara.com - -]{SUA-T03}Rusia menolak" in line for line in lines)
+    removed = [line for line in lines if " REMOVED " in line]
+    assert len(removed) == 2 and all("SUA-T02" in line and "Baca Juga:" in line for line in removed)
+    assert sum(" KEPT " in line for line in lines) == 9
+    # every non-blank input line is there, in order, with its number
+    numbers = [int(line.split()[0]) for line in lines if line[:4].strip().isdigit()]
+    assert numbers == list(range(1, 13))
+    assert result.stderr == ""
+
+
+def test_colours_in_a_terminal(monkeypatch):
+    monkeypatch.setattr(cli, "out", Console(force_terminal=True, color_system="standard", width=120))
+    result = run("explain", SUARA_TEXT)
+    assert result.exit_code == 0
+    assert "\x1b[" in result.stdout  # the same view, styled
+
+
+def test_site_option_and_folder_detection_are_reported(tmp_path):
+    page = tmp_path / "detik.com" / "a.txt"
+    page.parent.mkdir()
+    shutil.copy(SUARA_TEXT, page)
+    assert "site: detik.com; detected by: folder" in run("explain", page).stdout
+    assert "site: suara.com; detected by: option" in run("explain", page, "--site", "suara.com").stdout
+    by_url = run("explain", page, "--url", "https://www.suara.com/news/1")
+    assert "detected by: url" in by_url.stdout and "url: https://www.suara.com/news/1" in by_url.stdout
+    unknown = run("explain", tmp_path / "detik.com" / "a.txt", "--site", "example.org")
+    assert "example.org (no rule file: generic rules only)" in unknown.stdout
+
+
+def test_html_page_lists_node_drops_and_the_body_rule():
+    result = run("explain", SUARA_HTML)
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert "\x1b" not in out
+    assert "detected by: url" in out and "(declared by the page)" in out
+    assert "extractor: site-body (body rule SUA-H02)" in out
+    assert "body: body rule SUA-H02 matched" in out
+    drops = out.split("nodes dropped (")[1].split("body:")[0]
+    assert "GEN-H01 drop: Polda Bali Kumpulkan 4 Alat Bukti" in drops  # the headline node
+    assert "[-Suara.com - -]{SUA-T03}Kapolda Bali" in out  # text rules on the rendered lines
+    assert "[- (Luh Wayanti)-]{SUA-T04}" in out
+
+
+def test_html_page_without_a_body_rule_says_the_generic_extractor_ran(tmp_path):
+    page = tmp_path / "page.html"
+    page.write_text(GENERIC_HTML, encoding="utf-8")
+    result = run("explain", page)
+    assert result.exit_code == 0, result.output
+    assert "extractor: generic" in result.stdout
+    assert "no body rule for this site: the generic extractor (trafilatura) ran" in result.stdout
+    assert "GEN-H01 drop: Judul berita yang panjang" in result.stdout
+
+
+def test_json_has_the_same_content():
+    result = run("explain", SUARA_HTML, "--json")
+    assert result.exit_code == 0
+    data = json.loads(result.stdout)
+    assert (data["site"], data["detected_by"], data["extractor"], data["body_rule"]) == ("suara.com", "url", "site-body", "SUA-H02")
+    assert {d["rule"] for d in data["node_drops"]} >= {"GEN-H01", "SUA-H01"}
+    first = data["lines"][0]
+    assert first["status"] == CHANGED and first["pieces"][0] == {"rule": "SUA-T03", "text": "Suara.com - ", "start": 0}
+    assert data["consistent"] is True
+    assert "\n".join(line["output"] for line in data["lines"] if line["output"] is not None) == data["text"]
+
+
+def test_stdin_and_usage_errors(tmp_path):
+    result = run("explain", "-", input="Suara.com - Isi berita.\nBaca Juga: Judul Lain\n")
+    assert result.exit_code == 0
+    assert "detected by: signature" in result.stdout and "REMOVED SUA-T02" in result.stdout
+    missing = run("explain", tmp_path / "nope.txt")
+    assert missing.exit_code == 2 and missing.stderr.strip().count("\n") == 0
+    assert run("explain", SAMPLES / "raw").exit_code == 2  # a folder: one page only
+
+
+@pytest.fixture(scope="module")
+def cleaner():
+    return Cleaner()
+
+
+@pytest.mark.parametrize("page", list(walk_folder(SAMPLES / "raw")), ids=lambda p: p.id)
+def test_explanations_add_up_to_the_cleaned_text(cleaner, page):
+    """On every sample page, the lines marked kept/changed give the cleaner's output
+    and every removal the engine recorded shows up."""
+    page.load()
+    explanation = explain_page(cleaner, page.data, kind=page.kind, source=page.source, path=page.relpath)
+    result = cleaner.clean_page(page.data, kind=page.kind, source=page.source, path=page.relpath)
+    assert explanation.consistent
+    assert explanation.text == result.text
+    assert explanation.fired() == result.fired
+    for row in explanation.rows:
+        assert row.status in (KEPT, REMOVED, CHANGED)
+        assert (row.status == REMOVED) == (row.output is None)
+        assert row.status == KEPT or row.rules
+
+
+def test_clean_result_records_the_body_rule_and_the_lines_it_started_from(cleaner):
+    html = cleaner.clean_html(SUARA_HTML.read_bytes())
+    assert (html.extractor, html.body_rule) == ("site-body", "SUA-H02")
+    assert html.input_lines[0].text.startswith("Suara.com - Kapolda Bali")
+    text = cleaner.clean("Isi berita.\n\nBaca Juga: Judul\n", site="suara.com")
+    assert text.body_rule is None
+    assert [(ln.number, ln.text) for ln in text.input_lines] == [(1, "Isi berita."), (3, "Baca Juga: Judul")]
