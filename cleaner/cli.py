@@ -310,6 +310,36 @@ def rules_new(
     )
 
 
+@rules_app.command("suggest")
+def rules_suggest(
+    folder: Annotated[Path, typer.Argument(help="Crawled pages of one site: a folder of .txt/.html files, or an export (JSONL, CSV, WARC).", show_default=False)],
+    site: Annotated[Optional[str], typer.Option(help="The site's domain (default: the folder's name when it is a domain, else the pages' URL host).")] = None,
+    output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Write the draft there, e.g. my-rules/sites/DOMAIN.toml (default: standard output).")] = None,
+    min_share: Annotated[float, typer.Option(help="Share of the pages a repeated line or shape must be seen on.", min=0.01, max=1.0)] = 0.2,
+    rules: RulesOption = None,
+) -> None:
+    """Draft a site rule file from a crawl of that site, with the evidence of each rule (no gold needed)."""
+    from .io import write_atomic
+    from .suggest import SuggestError, suggest
+
+    try:
+        suggestion = suggest(folder, site=site, rules_dirs=rules or (), min_share=min_share)
+    except RuleError as exc:
+        for problem in exc.problems:
+            err.print(problem, soft_wrap=True, markup=False)
+        raise typer.Exit(EXIT_USAGE) from None
+    except SuggestError as exc:
+        raise fail(escape(str(exc)), exc.code) from None
+    if output is None:
+        sys.stdout.write(suggestion.to_toml())
+    else:
+        write_atomic(output, suggestion.to_toml())
+        if output.stem != suggestion.site:
+            err.print(f"[yellow]note:[/yellow] a site file must be named {escape(suggestion.site)}.toml to load", soft_wrap=True)
+    left_out = f"; {len(suggestion.rejected)} candidate(s) left out, listed at the end of the draft" if suggestion.rejected else ""
+    err.print(f"{len(suggestion.rules)} rule(s) suggested for {escape(suggestion.site)} from {suggestion.n_pages} page(s){left_out}", soft_wrap=True)
+
+
 gold_app = typer.Typer(help="Make gold files for scoring.", no_args_is_help=True)
 app.add_typer(gold_app, name="gold")
 
