@@ -177,6 +177,10 @@ def _is_lower(word: str) -> bool:
     return first.islower()
 
 
+def _bare(word: str) -> str:
+    return word.strip(",.:;!?")
+
+
 def _is_capitalised(word: str) -> bool:
     first = next((c for c in word if c.isalpha()), "")
     return first.isupper()
@@ -195,8 +199,7 @@ def _opens_sentence(word: str, nxt: str, nxt2: str) -> bool:
         return True
     if re.fullmatch(r"\d{1,2}\.", word) and _is_capitalised(nxt):
         return True  # a numbered list item
-    bare = nxt.strip(",.:;!?")
-    return _is_capitalised(word) and _is_lower(nxt) and bare not in TITLE_SMALL_WORDS
+    return _is_capitalised(word) and _is_lower(nxt) and _bare(nxt) not in TITLE_SMALL_WORDS
 
 
 def title_end(rest: str) -> int:
@@ -207,15 +210,16 @@ def title_end(rest: str) -> int:
     The story resumes at the first of: an opening quote mark; a sentence
     opener (a connective with its comma, a day and date, a numbered item, a
     capitalised word followed by a lowercase word that is not a small word);
-    the capitalised word before two lowercase words in a row. With none of
-    these, the headline runs to the end of the line.
+    the capitalised word before two lowercase words in a row (two small words,
+    "saat di", still belong to a headline). With none of these, the headline
+    runs to the end of the line.
     """
     words = [(m.start(), m.group()) for m in _WORD.finditer(rest)] + [(len(rest), ""), (len(rest), "")]
     for j, (start, word) in enumerate(words[:-2]):
         nxt, nxt2 = words[j + 1][1], words[j + 2][1]
         if word[0] in _OPEN_QUOTES or _opens_sentence(word, nxt, nxt2):
             return start
-        if _is_lower(word) and _is_lower(nxt):
+        if _is_lower(word) and _is_lower(nxt) and not (_bare(word) in TITLE_SMALL_WORDS and _bare(nxt) in TITLE_SMALL_WORDS):
             return words[j - 1][0] if j > 0 else start
     return len(rest)
 
