@@ -22,7 +22,10 @@ class InputError(Exception):
 def decode(data: bytes, source: str) -> str:
     """Bytes to text: BOM / UTF-8 first, then charset detection."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:  # a UTF-16 BOM on bytes that are not UTF-16
+            raise InputError(f"{source}: cannot decode as UTF-16: {exc.reason}") from exc
     if b"\x00" in data[:4096]:  # text has no NUL bytes, even when it decodes as UTF-8
         raise InputError(f"{source}: binary file (NUL bytes), not text")
     try:

@@ -73,7 +73,10 @@ class Page:
         except OSError as exc:
             self.data, self.error = b"", f"{self.file}: cannot read: {exc.strerror or exc}"
             return
-        self.kind = sniff_kind(self.data)
+        head = self.data[:4096]
+        if head.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16: sniff the decoded text, not NUL-interleaved bytes
+            head = head[: len(head) & ~1].decode("utf-16", "replace")
+        self.kind = sniff_kind(head)
         if self.kind == "text" and self.file.suffix.lower() in (".html", ".htm") and re.search(rb"<[a-zA-Z][^>]{0,200}>", self.data[:4096]):
             self.kind = "html"
 

@@ -224,6 +224,11 @@ def title_end(rest: str) -> int:
     return len(rest)
 
 
+def _glues_words(text: str, start: int, end: int) -> bool:
+    """Would cutting text[start:end] join a word character to another?"""
+    return 0 < start and end < len(text) and bool(re.fullmatch(r"\w\w", text[start - 1] + text[end]))
+
+
 def _strip_one(text: str, rule: Rule) -> tuple[str, list[str]]:
     """Apply one strip_inline rule to a line; return the new line and the pieces cut."""
     pieces: list[str] = []
@@ -245,7 +250,10 @@ def _strip_one(text: str, rule: Rule) -> tuple[str, list[str]]:
             pos = m.start() + 1
             continue
         out.append(text[pos : m.start()])
-        out.append(m.expand(rule.replace) if rule.replace else "")
+        replacement = m.expand(rule.replace) if rule.replace else ""
+        if not replacement and _glues_words(text, m.start(), end):
+            replacement = " "  # "langsungBaca JugaFasilitas": never make one word of two
+        out.append(replacement)
         pieces.append(text[m.start() : end])
         pos = end
     out.append(text[pos:])
@@ -260,6 +268,10 @@ def strip_inline(lines: list[Line], rules: Sequence[Rule], removed: list[Removal
             if rule.scope == "first_line" and index != 0:
                 continue
             text, pieces = _strip_one(text, rule)
+            if pieces:
+                # Each rule sees a normalised line: a cut at the start must not
+                # hide the line's start from the next rule ("ADVERTISEMENT JAKARTA - ").
+                text = normalise(text)
             removed.extend(Removal(rule.id, rule.kind, ln.number, p) for p in pieces)
         text = normalise(text)
         if re.search(r"\w", text):

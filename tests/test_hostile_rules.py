@@ -1,0 +1,163 @@
+"""Hostile or broken rule files are refused at load, naming the file and the rule.
+
+Complements test_rule_validation.py (unknown rule key, bad regex, invalid
+TOML, duplicate ids across files are covered there): bad CSS, unknown file
+and HTML keys, duplicate ids within a file, and patterns that could hang a
+worker by backtracking catastrophically.
+"""
+
+import time
+
+import pytest
+from typer.testing import CliRunner
+
+from cleaner import RuleError, load_rules
+from cleaner.cli import app
+from cleaner.rules import SHIPPED_RULES, _probe, backtracking_risk
+from conftest import write_rules
+
+
+def text_rule(pattern: str, rule_id: str = "X-01", kind: str = "drop_line") -> str:
+    return f"""
+[[text.{kind}]]
+id = "{rule_id}"
+why = "a promo line"
+pattern = '{pattern}'
+must_match = ["Promo: something"]
+must_not_match = ["A body sentence."]
+"""
+
+
+HTML_RULE = """
+[[html.drop]]
+id = "H-01"
+why = "a promo box"
+css = "div.promo"
+must_match = ['<div class="promo">Buy</div>']
+must_not_match = ['<div class="body">Text</div>']
+"""
+
+
+def problems_for(tmp_path, site_text: str) -> list[str]:
+    write_rules(tmp_path, {"sites/example.com.toml": 'site = "example.com"\n' + site_text})
+    with pytest.raises(RuleError) as info:
+        load_rules(tmp_path)
+    return info.value.problems
+
+
+# -- catastrophic backtracking --------------------------------------------------
+
+HOSTILE = [
+    r"(a+)+",
+    r"(a*)*",
+    r"(\w+\s?)+",
+    r"(.*a){20}",
+    r"(?:x.*)*y",
+    r"(?:\w+-\w+)+",
+    r"(\s*)+$",
+    r"(a|a)+",
+    r"(.|\s)*",
+    r"(?:a|aa)+$",
+    r"(?:ab|a|b)*c",
+    r"(?:a?a?)+$",
+    r"(?:a?){25}a{25}",
+    r"Promo:(?i:(?:[a-z]+ ?)+)!",
+    r"(?=(a+)+$)a",
+]
+
+
+@pytest.mark.parametrize("pattern", HOSTILE)
+def test_hostile_pattern_is_refused_naming_file_and_rule(tmp_path, pattern):
+    (problem,) = problems_for(tmp_path, text_rule(pattern))
+    assert problem.startswith(f"{tmp_path / 'sites' / 'example.com.toml'}: X-01: pattern may backtrack catastrophically (")
+    assert problem.endswith(")")
+
+
+SAFE = [
+    r"Promo:.*",
+    r"(?:-[A-Z0-9_ ./&]+)*-",  # every iteration starts with a character the inner repeat cannot eat
+    r"[A-Z][\w.-]*(?: [A-Z][\w.-]*){1,3}",
+    r"(?:\s+\S+){0,25}?",  # alternating disjoint runs split one way
+    r"\s*(?:Baca juga\s*:(?:(?!Baca juga\s*:|\.\s).)*?\s*)*x",  # the inner repeat stops before the next iteration
+    r"(?:Baca juga|BACA JUGA)+",
+    r"(\w|\d)+",  # compiled as one character class
+    r"(?:ab|a)+",
+    r"(a?)*",
+]
+
+
+@pytest.mark.parametrize("pattern", SAFE)
+def test_safe_repeats_are_accepted(pattern):
+    assert backtracking_risk(pattern) == ""
+    assert _probe(pattern) == ""
+
+
+def test_heading_and_signature_patterns_are_checked_too(tmp_path):
+    heading = HTML_RULE.replace("[[html.drop]]", "[[html.drop_heading]]").replace('css = "div.promo"', "css = \"div.promo\"\nheading = '(\\w+\\s?)+'")
+    problems = problems_for(tmp_path, "text_signature = '^(a+)+x'\n" + heading)
+    assert any(p.endswith("example.com.toml: text_signature: pattern may backtrack catastrophically (a repeated group contains an unbounded repeat, like (a+)+ or (\\w+\\s?)+)") for p in problems)
+    assert any(": H-01: pattern may backtrack catastrophically" in p for p in problems)
+
+
+def test_probe_catches_a_slow_pattern_and_stays_quick():
+    start = time.perf_counter()
+    assert "takes over" in _probe.__wrapped__(r"(x+x+)+y")
+    assert time.perf_counter() - start < 5
+
+
+def test_cli_exits_2_with_one_line_per_hostile_rule(tmp_path):
+    write_rules(tmp_path, {"sites/example.com.toml": 'site = "example.com"\n' + text_rule(r"(a+)+") + text_rule(r"(a|a)*", "X-02", "strip_inline")})
+    result = CliRunner().invoke(app, ["rules", "check", "--rules", str(tmp_path)])
+    assert result.exit_code == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 2
+    assert ": X-01: pattern may backtrack catastrophically (" in lines[0]
+    assert ": X-02: pattern may backtrack catastrophically (" in lines[1]
+    assert "Traceback" not in result.output
+
+
+def test_every_shipped_pattern_passes_and_loads_quickly():
+    backtracking_risk.cache_clear()
+    _probe.cache_clear()
+    start = time.perf_counter()
+    rules = load_rules(SHIPPED_RULES)
+    elapsed = time.perf_counter() - start
+    assert len(rules.sites) == 18
+    assert elapsed < 1.0
+
+
+# -- other hostile files ----------------------------------------------------------
+
+
+def test_bad_css_names_file_and_rule(tmp_path):
+    (problem,) = problems_for(tmp_path, HTML_RULE.replace('css = "div.promo"', 'css = "div[[promo"'))
+    assert problem.endswith("example.com.toml: H-01: bad CSS selector 'div[[promo'")
+
+
+def test_unknown_file_key(tmp_path):
+    (problem,) = problems_for(tmp_path, 'hostz = ["example.com"]\n')
+    assert problem.endswith("example.com.toml: -: unknown key 'hostz' (allowed: site, hosts, text_signature, text, html, tests)")
+
+
+def test_unknown_html_rule_key(tmp_path):
+    (problem,) = problems_for(tmp_path, HTML_RULE.replace('css =', 'selector = "p"\ncss ='))
+    assert "example.com.toml: H-01: unknown key 'selector'" in problem
+
+
+def test_duplicate_ids_within_one_file(tmp_path):
+    (problem,) = problems_for(tmp_path, text_rule("Promo:.*") + text_rule("Ad:.*", kind="strip_inline"))
+    assert "example.com.toml: X-01: duplicate id (also in" in problem
+
+
+def test_invalid_toml_names_the_file_and_line(tmp_path):
+    (problem,) = problems_for(tmp_path, '[[text.drop_line]]\nid = "X-01\n')
+    assert "example.com.toml: -: invalid TOML:" in problem and "line 3" in problem
+
+
+def test_non_utf8_file_is_refused(tmp_path):
+    (tmp_path / "sites").mkdir()
+    (tmp_path / "sites" / "example.com.toml").write_bytes(b'site = "example.com"\nwhy = "\xff"\n')
+    with pytest.raises(RuleError) as info:
+        load_rules(tmp_path)
+    (problem,) = info.value.problems
+    assert "example.com.toml: -: cannot read:" in problem
