@@ -20,3 +20,13 @@ def write_rules(folder: Path, files: dict[str, str]) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
     return folder
+
+
+def site_file_problems(folder: Path, site_text: str) -> list[str]:
+    """The load problems of a rules folder holding one example.com site file."""
+    from cleaner import RuleError, load_rules
+
+    write_rules(folder, {"sites/example.com.toml": 'site = "example.com"\n' + site_text})
+    with pytest.raises(RuleError) as info:
+        load_rules(folder)
+    return info.value.problems

@@ -13,8 +13,9 @@ from typer.testing import CliRunner
 
 from cleaner import RuleError, load_rules
 from cleaner.cli import app
-from cleaner.rules import SHIPPED_RULES, _probe, backtracking_risk
-from conftest import write_rules
+from cleaner.backtracking import _probe, backtracking_risk
+from cleaner.rules import SHIPPED_RULES
+from conftest import site_file_problems, write_rules
 
 
 def text_rule(pattern: str, rule_id: str = "X-01", kind: str = "drop_line") -> str:
@@ -36,13 +37,6 @@ css = "div.promo"
 must_match = ['<div class="promo">Buy</div>']
 must_not_match = ['<div class="body">Text</div>']
 """
-
-
-def problems_for(tmp_path, site_text: str) -> list[str]:
-    write_rules(tmp_path, {"sites/example.com.toml": 'site = "example.com"\n' + site_text})
-    with pytest.raises(RuleError) as info:
-        load_rules(tmp_path)
-    return info.value.problems
 
 
 # -- catastrophic backtracking --------------------------------------------------
@@ -68,7 +62,7 @@ HOSTILE = [
 
 @pytest.mark.parametrize("pattern", HOSTILE)
 def test_hostile_pattern_is_refused_naming_file_and_rule(tmp_path, pattern):
-    (problem,) = problems_for(tmp_path, text_rule(pattern))
+    (problem,) = site_file_problems(tmp_path, text_rule(pattern))
     assert problem.startswith(f"{tmp_path / 'sites' / 'example.com.toml'}: X-01: pattern may backtrack catastrophically (")
     assert problem.endswith(")")
 
@@ -94,7 +88,7 @@ def test_safe_repeats_are_accepted(pattern):
 
 def test_heading_and_signature_patterns_are_checked_too(tmp_path):
     heading = HTML_RULE.replace("[[html.drop]]", "[[html.drop_heading]]").replace('css = "div.promo"', "css = \"div.promo\"\nheading = '(\\w+\\s?)+'")
-    problems = problems_for(tmp_path, "text_signature = '^(a+)+x'\n" + heading)
+    problems = site_file_problems(tmp_path, "text_signature = '^(a+)+x'\n" + heading)
     assert any(p.endswith("example.com.toml: text_signature: pattern may backtrack catastrophically (a repeated group contains an unbounded repeat, like (a+)+ or (\\w+\\s?)+)") for p in problems)
     assert any(": H-01: pattern may backtrack catastrophically" in p for p in problems)
 
@@ -130,27 +124,27 @@ def test_every_shipped_pattern_passes_and_loads_quickly():
 
 
 def test_bad_css_names_file_and_rule(tmp_path):
-    (problem,) = problems_for(tmp_path, HTML_RULE.replace('css = "div.promo"', 'css = "div[[promo"'))
+    (problem,) = site_file_problems(tmp_path, HTML_RULE.replace('css = "div.promo"', 'css = "div[[promo"'))
     assert problem.endswith("example.com.toml: H-01: bad CSS selector 'div[[promo'")
 
 
 def test_unknown_file_key(tmp_path):
-    (problem,) = problems_for(tmp_path, 'hostz = ["example.com"]\n')
+    (problem,) = site_file_problems(tmp_path, 'hostz = ["example.com"]\n')
     assert problem.endswith("example.com.toml: -: unknown key 'hostz' (allowed: site, hosts, text_signature, text, html, tests)")
 
 
 def test_unknown_html_rule_key(tmp_path):
-    (problem,) = problems_for(tmp_path, HTML_RULE.replace('css =', 'selector = "p"\ncss ='))
+    (problem,) = site_file_problems(tmp_path, HTML_RULE.replace('css =', 'selector = "p"\ncss ='))
     assert "example.com.toml: H-01: unknown key 'selector'" in problem
 
 
 def test_duplicate_ids_within_one_file(tmp_path):
-    (problem,) = problems_for(tmp_path, text_rule("Promo:.*") + text_rule("Ad:.*", kind="strip_inline"))
+    (problem,) = site_file_problems(tmp_path, text_rule("Promo:.*") + text_rule("Ad:.*", kind="strip_inline"))
     assert "example.com.toml: X-01: duplicate id (also in" in problem
 
 
 def test_invalid_toml_names_the_file_and_line(tmp_path):
-    (problem,) = problems_for(tmp_path, '[[text.drop_line]]\nid = "X-01\n')
+    (problem,) = site_file_problems(tmp_path, '[[text.drop_line]]\nid = "X-01\n')
     assert "example.com.toml: -: invalid TOML:" in problem and "line 3" in problem
 
 

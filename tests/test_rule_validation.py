@@ -5,7 +5,7 @@ from typer.testing import CliRunner
 
 from cleaner import RuleError, load_rules
 from cleaner.cli import app
-from conftest import write_rules
+from conftest import site_file_problems, write_rules
 
 GOOD_RULE = """
 [[text.drop_line]]
@@ -17,13 +17,6 @@ must_not_match = ["A body sentence."]
 """
 
 
-def problems_for(tmp_path, site_text: str) -> list[str]:
-    write_rules(tmp_path, {"sites/example.com.toml": 'site = "example.com"\n' + site_text})
-    with pytest.raises(RuleError) as info:
-        load_rules(tmp_path)
-    return info.value.problems
-
-
 def test_a_valid_user_folder_loads(tmp_path):
     write_rules(tmp_path, {"sites/example.com.toml": 'site = "example.com"\n' + GOOD_RULE})
     rules = load_rules(tmp_path)
@@ -31,17 +24,17 @@ def test_a_valid_user_folder_loads(tmp_path):
 
 
 def test_unknown_key_names_file_rule_and_key(tmp_path):
-    (problem,) = problems_for(tmp_path, GOOD_RULE.replace('why =', 'whyy = "typo"\nwhy ='))
+    (problem,) = site_file_problems(tmp_path, GOOD_RULE.replace('why =', 'whyy = "typo"\nwhy ='))
     assert problem.endswith("example.com.toml: X-01: unknown key 'whyy' (allowed: id, why, pattern, must_match, must_not_match)")
 
 
 def test_bad_regex(tmp_path):
-    (problem,) = problems_for(tmp_path, GOOD_RULE.replace("'Promo:.*'", "'Promo:(.*'"))
+    (problem,) = site_file_problems(tmp_path, GOOD_RULE.replace("'Promo:.*'", "'Promo:(.*'"))
     assert ": X-01: bad regex" in problem
 
 
 def test_wrong_type(tmp_path):
-    (problem,) = problems_for(tmp_path, GOOD_RULE.replace('must_match = ["Promo: something"]', 'must_match = "Promo: x"'))
+    (problem,) = site_file_problems(tmp_path, GOOD_RULE.replace('must_match = ["Promo: something"]', 'must_match = "Promo: x"'))
     assert problem.endswith(": X-01: 'must_match' must be a list of strings")
 
 
@@ -54,7 +47,7 @@ def test_duplicate_ids_across_files(tmp_path):
 
 
 def test_missing_examples_are_refused(tmp_path):
-    (problem,) = problems_for(tmp_path, GOOD_RULE.replace('must_not_match = ["A body sentence."]', "must_not_match = []"))
+    (problem,) = site_file_problems(tmp_path, GOOD_RULE.replace('must_not_match = ["A body sentence."]', "must_not_match = []"))
     assert "needs at least one must_match and one must_not_match" in problem
 
 
