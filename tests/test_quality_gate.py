@@ -40,8 +40,9 @@ def kind_report(request, cleaner, tmp_path_factory):
 
 def test_seeds_are_cleaned_exactly(kind_report):
     kind, report = kind_report
-    if kind == "txt":
-        assert report.sites["seeds"].exact == report.sites["seeds"].n == 5
+    if kind != "txt":
+        pytest.skip("the seeds are text pages")
+    assert report.sites["seeds"].exact == report.sites["seeds"].n == 5
 
 
 def test_macro_scores_stay_above_their_floors(kind_report):
