@@ -7,6 +7,8 @@ import json
 import logging
 import os
 import shutil
+import signal
+import subprocess
 import sys
 import time
 from dataclasses import dataclass
@@ -423,3 +425,166 @@ def write_json(payload: dict, dest: str, log=None) -> None:
     else:
         Path(dest).write_text(text + "\n", encoding="utf-8")
         print(f"json written to {dest}", file=log or sys.stdout)
+
+
+# --- process tree memory (batch_memory.py, soak.py) ------------------------------
+
+MB = 1024 * 1024
+
+
+def _children_map() -> dict[int, list[int]]:
+    kids: dict[int, list[int]] = {}
+    for name in os.listdir("/proc"):
+        if not name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{name}/stat", "rb") as fh:
+                stat = fh.read()
+        except OSError:
+            continue
+        ppid = int(stat[stat.rindex(b")") + 2:].split()[1])
+        kids.setdefault(ppid, []).append(int(name))
+    return kids
+
+
+def descendants(pid: int) -> list[int]:
+    kids = _children_map()
+    found, todo = [], [pid]
+    while todo:
+        for child in kids.get(todo.pop(), []):
+            found.append(child)
+            todo.append(child)
+    return found
+
+
+def read_mem(pid: int, pss: bool) -> dict | None:
+    """VmRSS / VmHWM (KB) of a process, and Pss (KB) if asked; None once it is gone."""
+    mem: dict[str, int] = {}
+    try:
+        with open(f"/proc/{pid}/status", "rb") as fh:
+            for line in fh:
+                if line.startswith((b"VmRSS:", b"VmHWM:")):
+                    mem[line[:5].decode()] = int(line.split()[1])
+        if pss:
+            with open(f"/proc/{pid}/smaps_rollup", "rb") as fh:
+                for line in fh:
+                    if line.startswith(b"Pss:"):
+                        mem["Pss"] = int(line.split()[1])
+                        break
+    except (OSError, ValueError):
+        return None
+    return mem if "VmRSS" in mem else None
+
+
+class ManifestCounter:
+    """Counts the lines appended to the manifest (one per page) without rereading it."""
+
+    def __init__(self, path: Path, offset: int = 0):
+        self.path, self.offset, self.lines = path, offset, 0
+
+    def poll(self) -> int:
+        try:
+            with open(self.path, "rb") as fh:
+                fh.seek(self.offset)
+                while chunk := fh.read(1 << 20):
+                    self.lines += chunk.count(b"\n")
+                    self.offset += len(chunk)
+        except OSError:
+            pass
+        return self.lines
+
+
+def mb(kb: float | None) -> str:
+    return "-" if kb is None else f"{kb / 1024:.1f} MB"
+
+
+def kill_tree(proc: subprocess.Popen) -> None:
+    """Kill a process this script started and every descendant of it (by pid)."""
+    pids = descendants(proc.pid)
+    proc.kill()
+    for pid in pids:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+    proc.wait()
+
+
+def run_and_watch(argv: list[str], manifest: Path, pages_total: int, interval: float, progress_every: float,
+                  pss: bool, stderr_path: Path, log, skip_bytes: int = 0, *, timeout: float | None = None,
+                  stall: float | None = None, cwd: Path | None = None) -> dict:
+    """Run argv (a ``cleaner clean`` writing ``manifest``), polling /proc
+    every ``interval`` seconds for the memory of the process and all its
+    descendants, and counting the manifest lines appended (pages done).
+
+    The process tree is killed (SIGKILL) after ``timeout`` seconds, or when
+    no manifest line was appended for ``stall`` seconds (a hang); the result's
+    ``stopped`` then says why (None when the process exited by itself).
+    Returns the exit code, wall seconds, pages done, the samples, each
+    process's peaks ("role" parent/worker, "hwm" = VmHWM, "rss_max") and the
+    peaks of the sampled sums of VmRSS and Pss (KB).
+    """
+    counter = ManifestCounter(manifest, skip_bytes)
+    stopped = None
+    samples: list[dict] = []
+    peaks: dict[int, dict] = {}  # pid -> {"role", "hwm", "rss_max"}
+    max_sum_rss = max_sum_pss = 0
+    with open(stderr_path, "wb") as err:
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=err, cwd=cwd)
+        last_print = last_page = t0
+        last_count = 0
+        try:
+            while True:
+                finished = proc.poll() is not None
+                now = time.perf_counter()
+                tree = [(proc.pid, "parent")] + [(p, "worker") for p in descendants(proc.pid)]
+                sample = {"t": now - t0, "pages": counter.poll(), "parent_rss": None, "workers_rss": [], "pss": 0}
+                sum_rss = 0
+                for pid, role in tree:
+                    m = read_mem(pid, pss)
+                    if m is None:
+                        continue
+                    rec = peaks.setdefault(pid, {"role": role, "hwm": 0, "rss_max": 0})
+                    rec["hwm"] = max(rec["hwm"], m.get("VmHWM", 0))
+                    rec["rss_max"] = max(rec["rss_max"], m["VmRSS"])
+                    sum_rss += m["VmRSS"]
+                    sample["pss"] += m.get("Pss", 0)
+                    if role == "parent":
+                        sample["parent_rss"] = m["VmRSS"]
+                    else:
+                        sample["workers_rss"].append(m["VmRSS"])
+                max_sum_rss = max(max_sum_rss, sum_rss)
+                max_sum_pss = max(max_sum_pss, sample["pss"])
+                if sample["parent_rss"] is not None:
+                    samples.append(sample)
+                if now - last_print >= progress_every and sample["parent_rss"] is not None:
+                    last_print = now
+                    done = sample["pages"]
+                    rate = done / sample["t"] if sample["t"] else 0
+                    eta = f"~{(pages_total - done) / rate:.0f}s left" if rate else "none cleaned yet"
+                    print(f"  {sample['t']:7.0f}s {done:>7}/{pages_total} pages ({rate:5.0f}/s, {eta}); "
+                          f"RSS parent {mb(sample['parent_rss'])}, workers "
+                          f"{', '.join(mb(w) for w in sample['workers_rss']) or '-'}"
+                          + (f"; Pss total {mb(sample['pss'])}" if pss else ""), file=log, flush=True)
+                if finished:
+                    break
+                if sample["pages"] != last_count:
+                    last_count, last_page = sample["pages"], now
+                if timeout is not None and now - t0 > timeout:
+                    stopped = f"timed out after {timeout:.0f}s"
+                elif stall is not None and now - last_page > stall:
+                    stopped = f"stalled: no page done for {stall:.0f}s"
+                if stopped:
+                    print(f"  {stopped}: killing the cleaner's process tree", file=log, flush=True)
+                    kill_tree(proc)
+                    break
+                time.sleep(interval)
+        except BaseException:
+            kill_tree(proc)  # only the processes this script started
+            raise
+    wall = time.perf_counter() - t0
+    counter.poll()
+    return {"returncode": proc.returncode, "wall_s": wall, "pages_done": counter.lines, "samples": samples,
+            "peaks": peaks, "max_sum_rss_kb": max_sum_rss, "max_sum_pss_kb": max_sum_pss if pss else None,
+            "stopped": stopped}
