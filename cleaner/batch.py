@@ -8,8 +8,13 @@ cleans it, writes its .txt output atomically, or serialises its JSONL record
 for the parent to append. A page whose output exists and whose manifest line
 records the same input and rules fingerprint is skipped on a rerun (unless
 `force`). The manifest line of a page is appended after its output is in
-place. Workers are spawned (not forked): they start lean whatever the parent
-holds, and safely beside the progress bar's thread.
+place. The workers run under `workers.WorkerPool`, which contains pages
+that crash or hang their worker (see there).
+
+A run stops early, recording what is finished and leaving the rest for the
+next run, when asked (`request_stop`: Ctrl-C or SIGTERM, through the CLI),
+when the disk is full (every later write would fail too), or when worker
+processes keep dying on start.
 
 What a kill (even SIGKILL) can leave, and how the next run repairs it:
 a temporary file of an output being written (removed on start), a partial
@@ -24,21 +29,22 @@ the manifest (and the JSONL output) when it ends.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
-import multiprocessing
 import os
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ALL_COMPLETED, FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path, PurePosixPath
 from typing import IO, Any
 
 from .api import Cleaner
 from .io import TEMPORARY_NAME, InputError, as_output, open_temporary, write_atomic
 from .sources import Page
+from .workers import PageTimeout, WorkerPool, page_time_limit
 
 #: Pages sent to a worker in one task: one round trip per page costs as much
 #: as cleaning a short text, so pages travel in small chunks.
@@ -59,8 +65,9 @@ class BatchOptions:
     out_dir: Path | None = None  # mirrored .txt tree
     jsonl: Path | None = None  # JSONL output file (None with out_dir; Path("-") = stdout)
     manifest: Path | None = None
-    jobs: int = 1
+    jobs: int = 1  # worker processes; 0 cleans in this process (no isolation, no hard time limit)
     force: bool = False
+    page_timeout: float | None = None  # seconds per page (None: no limit)
     site: str | None = None
     url: str | None = None
 
@@ -75,6 +82,7 @@ class BatchSummary:
     extractors: Counter = field(default_factory=Counter)
     fired: Counter = field(default_factory=Counter)
     failures: list[str] = field(default_factory=list)
+    stopped: str | None = None  # why the run stopped before the end of its input
 
     def add(self, entry: dict) -> None:
         status = entry["status"]
@@ -90,29 +98,33 @@ class BatchSummary:
             self.failures.append(entry["error"])
 
 
-# -- the worker side --------------------------------------------------------
+# -- cleaning one page -------------------------------------------------------------
 
-_WORKER_CLEANER: Cleaner | None = None
+#: Seconds a page may take by default (`BatchOptions.page_timeout`): pages of
+#: tens of MB take tens of seconds; a page still running after this is stuck.
+DEFAULT_PAGE_TIMEOUT = 120.0
+#: Errors of the storage that every later write would hit as well: the run
+#: stops instead of failing each remaining page.
+STORAGE_FULL = {errno.ENOSPC, errno.EDQUOT, errno.EROFS}
 
 
-def _init_worker(cleaner: Cleaner) -> None:
-    global _WORKER_CLEANER
-    _WORKER_CLEANER = cleaner
-
-
-def clean_one(cleaner: Cleaner, page: Page, site: str | None = None, url: str | None = None) -> dict:
-    """Clean one page; never raises: a failure becomes an entry with status 'error'."""
+def clean_one(cleaner: Cleaner, page: Page, site: str | None = None, url: str | None = None, timeout: float | None = None) -> dict:
+    """Clean one page; never raises: a failure becomes an entry with status
+    'error'. `timeout`: seconds before the page is given up (main thread only)."""
     page.load()
     entry: dict[str, Any] = {"id": page.id, "input": page.source, "url": page.url or url}
     chars_in = len(page.data or "")
     try:
         if page.error:
             raise InputError(page.error)
-        result = cleaner.clean_page(
-            page.data, kind=page.kind, source=page.source, site=site, url=page.url or url, path=page.relpath
-        )
+        with page_time_limit(timeout):
+            result = cleaner.clean_page(
+                page.data, kind=page.kind, source=page.source, site=site, url=page.url or url, path=page.relpath
+            )
     except InputError as exc:
         return {**entry, "status": "error", "error": str(exc), "chars_in": chars_in}
+    except PageTimeout:
+        return {**entry, "status": "error", "error": f"{page.source}: timed out after {timeout:g} s", "chars_in": chars_in}
     except Exception as exc:  # a bug or a pathological page must not stop the batch
         return {**entry, "status": "error", "error": f"{page.source}: {type(exc).__name__}: {exc}", "chars_in": chars_in}
     return {
@@ -130,10 +142,11 @@ def clean_one(cleaner: Cleaner, page: Page, site: str | None = None, url: str | 
     }
 
 
-def clean_and_store(cleaner: Cleaner, page: Page, options: BatchOptions) -> dict:
+def clean_and_store(cleaner: Cleaner, options: BatchOptions, page: Page) -> dict:
     """Clean a page and put its output in place (a .txt file written
-    atomically, or the JSONL record to append); returns the manifest entry."""
-    entry = clean_one(cleaner, page, options.site, options.url)
+    atomically, or the JSONL record to append); returns the manifest entry.
+    A full disk is flagged (`storage_full`) for the run to stop."""
+    entry = clean_one(cleaner, page, options.site, options.url, options.page_timeout)
     text, removed = entry.pop("text", None), entry.pop("removed", [])
     if entry["status"] != "ok":
         return entry
@@ -144,14 +157,21 @@ def clean_and_store(cleaner: Cleaner, page: Page, options: BatchOptions) -> dict
             entry["output"] = str(out)
         except OSError as exc:  # e.g. a page named like another page's folder
             entry.update(status="error", error=f"{entry['input']}: cannot write {out}: {exc.strerror or exc}")
+            entry["storage_full"] = exc.errno in STORAGE_FULL
     if options.jsonl is not None:
         record = {"id": entry["id"], "url": entry["url"], "site": entry["site"], "text": text, "removed": removed, "fired": entry["fired"]}
         entry["jsonl_record"] = json.dumps(record, ensure_ascii=False) + "\n"
     return entry
 
 
-def _clean_chunk_in_worker(pages: list[Page], options: BatchOptions) -> list[dict]:
-    return [clean_and_store(_WORKER_CLEANER, page, options) for page in pages]
+def storage_full_reason(exc: OSError) -> str:
+    where = f" {exc.filename}" if exc.filename else " the manifest or the JSONL output"
+    return f"cannot write{where}: {exc.strerror}"
+
+
+def lost_page_entry(page: Page, reason: str) -> dict:
+    """The entry of a page its worker process could not finish."""
+    return {"id": page.id, "input": page.source, "url": page.url, "status": "error", "error": f"{page.source}: {reason}"}
 
 
 # -- resume state -------------------------------------------------------------
@@ -327,14 +347,20 @@ class BatchRun:
                 self._jsonl = open(o.jsonl, "a", encoding="utf-8")
 
     def _close(self) -> None:
-        """Close the files; a page redone this run has an older line to compact away."""
-        for fh in (self._manifest, self._jsonl):
-            if fh is not None and fh is not sys.stdout:
-                fh.close()
-        if self._compact_manifest:
-            read_manifest(self.options.manifest)
-        if self._compact_jsonl:
-            compact_jsonl_output(self.options.jsonl, self._jsonl_failed)
+        """Close the files; a page redone this run has an older line to compact
+        away. On a full disk the compaction is left to the next run's start."""
+        try:
+            for fh in (self._manifest, self._jsonl):
+                if fh is not None and fh is not sys.stdout:
+                    fh.close()
+            if self._compact_manifest:
+                read_manifest(self.options.manifest)
+            if self._compact_jsonl:
+                compact_jsonl_output(self.options.jsonl, self._jsonl_failed)
+        except OSError as exc:
+            if exc.errno not in STORAGE_FULL:
+                raise
+            self.request_stop(storage_full_reason(exc))
 
     def _forget_output(self, page_id: str) -> None:
         """A page that fails now keeps no output of an earlier run."""
@@ -376,9 +402,76 @@ class BatchRun:
         self.summary.add(entry)
         self.on_page(entry)
 
+    def request_stop(self, reason: str) -> None:
+        """Stop taking new pages (e.g. on Ctrl-C): the pages in progress are
+        finished and recorded, the rest are left for the next run."""
+        if self.summary.stopped is None:
+            self.summary.stopped = reason
+
+    def run(self, pages: Iterable[Page]) -> BatchSummary:
+        self._open()
+        try:
+            if self.options.jobs <= 0:
+                self._run_here(pages)
+            else:
+                self._run_workers(pages)
+        except OSError as exc:  # writing the manifest or the JSONL output
+            if exc.errno not in STORAGE_FULL:
+                raise
+            self.request_stop(storage_full_reason(exc))
+        finally:
+            self._close()
+        return self.summary
+
+    def _record(self, entry: dict, fp: str) -> None:
+        if entry.pop("storage_full", False):
+            self.request_stop(entry["error"])
+        self._write(entry, fp)
+
+    def _run_here(self, pages: Iterable[Page]) -> None:
+        for page, fp in self._todo(pages):
+            self._record(clean_and_store(self.cleaner, self.options, page), fp)
+
+    def _run_workers(self, pages: Iterable[Page]) -> None:
+        o = self.options
+        worker_options = replace(o, manifest=None, jsonl=o.jsonl and Path("-"))  # workers only need to know the mode
+        work = partial(clean_and_store, self.cleaner, worker_options)
+        pool = WorkerPool(o.jobs, work, lost_page_entry, o.page_timeout, CHUNK_PAGES)
+        try:
+            self._feed(pool, pages)
+        except BaseException:  # a second Ctrl-C, a full disk: the workers go at once
+            pool.close(now=True)
+            raise
+        else:
+            pool.close()
+        finally:
+            if pool.workers_lost and o.out_dir is not None:  # a killed worker's half-written output
+                remove_stale_tmp(o.out_dir, recursive=True)
+
+    def _feed(self, pool: WorkerPool, pages: Iterable[Page]) -> None:
+        """Keep the workers busy until the pages run out or the run is asked to stop."""
+        limit = self.options.jobs * IN_FLIGHT_PER_WORKER
+        for chunk in batched(self._todo(pages), CHUNK_PAGES):
+            self._record_all(pool, pool.submit(chunk))
+            while pool.in_flight >= limit:
+                self._record_all(pool, pool.collect())
+        if self.summary.stopped:
+            pool.stopping = True
+            pool.cancel_queued()
+        self._record_all(pool, pool.collect(all_done=True))
+
+    def _record_all(self, pool: WorkerPool, results: list) -> None:
+        for task, entry in results:
+            self._record(entry, task.meta)
+        if pool.gave_up:
+            self.request_stop(pool.gave_up)
+
     def _todo(self, pages: Iterable[Page]) -> Iterator[tuple[Page, str]]:
-        """Pages still to clean, with their fingerprints; skips and duplicates are recorded."""
+        """Pages still to clean, with their fingerprints; skips and duplicates
+        are recorded. Ends early when the run is asked to stop."""
         for page in pages:
+            if self.summary.stopped:
+                return
             fp = f"{page.fingerprint()}:{self.rules_fp}"
             key = key_of(page.id)
             if key in self._seen:
@@ -393,47 +486,6 @@ class BatchRun:
                 self.on_page({"id": page.id, "status": "skipped"})
                 continue
             yield page, fp
-
-    def run(self, pages: Iterable[Page]) -> BatchSummary:
-        self._open()
-        try:
-            if self.options.jobs <= 1:
-                for page, fp in self._todo(pages):
-                    self._write(clean_and_store(self.cleaner, page, self.options), fp)
-            else:
-                self._run_parallel(pages)
-        finally:
-            self._close()
-        return self.summary
-
-    def _run_parallel(self, pages: Iterable[Page]) -> None:
-        o = self.options
-        limit = o.jobs * IN_FLIGHT_PER_WORKER
-        worker_options = replace(o, manifest=None, jsonl=o.jsonl and Path("-"))  # workers only need to know the mode
-        context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(o.jobs, mp_context=context, initializer=_init_worker, initargs=(self.cleaner,)) as pool:
-            pending: dict[Future, list[tuple[Page, str]]] = {}
-            for chunk in batched(self._todo(pages), CHUNK_PAGES):
-                refs = [(Page(page.id, b"", page.source), fp) for page, fp in chunk]  # what a failure report needs
-                pending[pool.submit(_clean_chunk_in_worker, [page for page, _ in chunk], worker_options)] = refs
-                if len(pending) >= limit:
-                    self._collect(pending, FIRST_COMPLETED)
-            self._collect(pending, None)
-
-    def _collect(self, pending: dict[Future, list[tuple[Page, str]]], until: str | None) -> None:
-        done, _ = wait(pending, return_when=until or ALL_COMPLETED)
-        for future in done:
-            refs = pending.pop(future)
-            try:
-                entries = future.result()
-            except Exception as exc:  # the worker process died (killed, out of memory)
-                entries = [
-                    {"id": page.id, "input": page.source, "status": "error", "error": f"{page.source}: worker failed: {type(exc).__name__}: {exc}"}
-                    for page, _ in refs
-                ]
-            for entry, (_, fp) in zip(entries, refs):
-                self._write(entry, fp)
-
 
 def batched(items: Iterable, size: int) -> Iterator[list]:
     """Lists of up to `size` consecutive items (itertools.batched from Python 3.12)."""

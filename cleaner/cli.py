@@ -1,13 +1,18 @@
 """The `cleaner` command: a thin typer shell over the library.
 
 Exit codes: 0 ok; 1 some inputs failed, rule examples failed or a score is
-below --min-f1; 2 usage error or invalid rules; 3 nothing was processed.
+below --min-f1; 2 usage error or invalid rules; 3 nothing was processed;
+4 a batch stopped early (full disk, workers that keep dying): rerun it to
+resume; 130 a batch interrupted (Ctrl-C, SIGTERM).
 Data goes to stdout, messages to stderr (one line per expected error).
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
+import signal
 import sys
 import time
 from pathlib import Path
@@ -21,14 +26,14 @@ from rich.progress import MofNCompleteColumn, Progress, SpinnerColumn, TextColum
 from rich.table import Table
 
 from .api import Cleaner
-from .batch import BatchOptions, BatchRun, BatchSummary, clean_one, default_jobs
+from .batch import DEFAULT_PAGE_TIMEOUT, BatchOptions, BatchRun, BatchSummary, clean_one, default_jobs
 from .io import as_output
 from .rules import RuleError
 from .ruletest import check_all
 from .score import ScoreError, render_table, score_dirs
 from .sources import Fields, is_export, iter_pages
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_NOTHING = 0, 1, 2, 3
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_NOTHING, EXIT_STOPPED, EXIT_INTERRUPTED = 0, 1, 2, 3, 4, 130
 
 app = typer.Typer(
     help="Strip boilerplate (promos, captions, credits, widgets) from scraped news pages.",
@@ -88,6 +93,29 @@ def print_summary(summary: BatchSummary, seconds: float) -> None:
         err.print(f"... and {len(summary.failures) - 10} more failures (see the manifest)")
 
 
+INTERRUPTED = "interrupted by"
+
+
+@contextlib.contextmanager
+def stop_on_signals(run: BatchRun):
+    """Ctrl-C or SIGTERM once: finish the pages in progress, record them, stop.
+    Twice: stop at once (KeyboardInterrupt; the next run redoes what was cut)."""
+
+    def handler(signum, frame):
+        if run.summary.stopped:
+            raise KeyboardInterrupt
+        name = signal.Signals(signum).name
+        run.request_stop(f"{INTERRUPTED} {name}")
+        os.write(2, f"\n{name}: finishing the pages in progress ({name} again to stop at once)\n".encode())
+
+    previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for sig, old in previous.items():
+            signal.signal(sig, old)
+
+
 def is_single_page(inputs: list[str]) -> bool:
     return len(inputs) == 1 and (inputs[0] == "-" or (Path(inputs[0]).is_file() and not is_export(Path(inputs[0]))))
 
@@ -130,7 +158,10 @@ def clean(
         Optional[Path],
         typer.Option(help="The manifest (JSONL, one line per page). Default: OUT/.cleaner-manifest.jsonl for a tree, OUT.manifest.jsonl for a JSONL file."),
     ] = None,
-    jobs: Annotated[int, typer.Option("--jobs", "-j", help="Worker processes (default: the machine's cores).", min=1)] = default_jobs(),
+    jobs: Annotated[int, typer.Option("--jobs", "-j", help="Worker processes (default: the machine's cores); 0 cleans in this process, without the hard time limit.", min=0)] = default_jobs(),
+    page_timeout: Annotated[
+        float, typer.Option(help="Seconds a page may take before it is reported as timed out and the batch goes on; 0: no limit.", min=0)
+    ] = DEFAULT_PAGE_TIMEOUT,
     force: Annotated[bool, typer.Option(help="Clean every page again, even those whose output is up to date.")] = False,
     text_field: Annotated[Optional[str], typer.Option(help="JSONL/CSV field with the scraped text (default: text, content, article, body, ...).")] = None,
     html_field: Annotated[Optional[str], typer.Option(help="JSONL/CSV field with the page HTML (default: html, raw_html, ...).")] = None,
@@ -154,7 +185,7 @@ def clean(
             raise fail("several pages need -o OUT, a folder (or --format jsonl)", EXIT_USAGE)
         clean_to_stdout(cleaner, next(iter_pages(inputs, fields)), site, url)
         return
-    options = batch_options(output or "-", fmt, manifest, jobs=jobs, force=force, site=site, url=url)
+    options = batch_options(output or "-", fmt, manifest, jobs=jobs, force=force, site=site, url=url, page_timeout=page_timeout or None)
     started = time.perf_counter()
     columns = (SpinnerColumn(), MofNCompleteColumn(), TextColumn("pages"), TimeElapsedColumn(), TextColumn("{task.fields[rate]}"))
     with Progress(*columns, console=err, transient=True, disable=quiet) as progress:
@@ -171,9 +202,21 @@ def clean(
                 rate = counted["pages"] / (now - started) if now > started else 0.0
                 progress.update(task, completed=counted["pages"], rate=f"{rate:.0f} pages/s")
 
-        summary = BatchRun(cleaner, options, on_page=advance).run(iter_pages(inputs, fields))
+        run = BatchRun(cleaner, options, on_page=advance)
+        try:
+            with stop_on_signals(run):
+                summary = run.run(iter_pages(inputs, fields))
+        except KeyboardInterrupt:  # asked twice: stopped at once
+            summary = run.summary
     if not quiet:
         print_summary(summary, time.perf_counter() - started)
+    if summary.stopped:
+        err.print(
+            f"[red]stopped:[/red] {escape(summary.stopped)}; {summary.done} page(s) cleaned this run; "
+            "run the same command again to resume",
+            soft_wrap=True,
+        )
+        raise typer.Exit(EXIT_INTERRUPTED if summary.stopped.startswith(INTERRUPTED) else EXIT_STOPPED)
     if summary.failed:
         raise typer.Exit(EXIT_FAILED)
     if summary.done + summary.skipped == 0:

@@ -479,8 +479,16 @@ def files_outside(root: Path, allowed: list[Path]) -> list[Path]:
     return [p for p in root.rglob("*") if p.is_file() and not any(p.is_relative_to(a) for a in allowed)]
 
 
+def snapshot(root: Path, skip: Path) -> dict[str, tuple[bytes, int]]:
+    """Content and modification time of every file under root, except under skip."""
+    return {str(p): (p.read_bytes(), p.stat().st_mtime_ns) for p in root.rglob("*") if p.is_file() and not p.is_relative_to(skip)}
+
+
 def test_ids_from_exports_can_never_put_an_output_outside_the_output_folder(tmp_path):
     inputs = tmp_path / "inputs"
+    for folder in (tmp_path, tmp_path / "deep", tmp_path / "deep" / "etc", inputs):  # decoys where an escape would land
+        for name in ("x.txt", "b.txt", "up.txt", "w1.txt", ".bashrc.txt", "path.txt"):
+            write(folder / name, f"decoy {folder.name}/{name}")
     write(inputs / "x.jsonl", "".join(json.dumps({"id": i, "text": f"Isi {n}."}) + "\n" for n, i in enumerate(HOSTILE_IDS)))
     with open(inputs / "x.csv", "w", encoding="utf-8", newline="") as fh:
         w = csv.writer(fh)
@@ -494,6 +502,7 @@ def test_ids_from_exports_can_never_put_an_output_outside_the_output_folder(tmp_
         )],
     )
     out = tmp_path / "deep" / "out"
+    before = snapshot(tmp_path, skip=out)
     for export, extra in [("x.jsonl", []), ("x.csv", ["--id-field", "key", "--url-field", "link"]), ("x.warc", [])]:
         result = run("clean", inputs / export, "-o", out / export, "-j", "1", "-q", *extra)
         assert result.exit_code == 0, result.stderr
@@ -502,7 +511,7 @@ def test_ids_from_exports_can_never_put_an_output_outside_the_output_folder(tmp_
         assert all(p.resolve().is_relative_to((out / export).resolve()) for p in outputs)
         result = run("clean", inputs / export, "--format", "jsonl", "-o", out / f"{export}.jsonl", "-j", "1", "-q", *extra)
         assert result.exit_code == 0
-    assert files_outside(tmp_path, [inputs, out]) == []
+    assert snapshot(tmp_path, skip=out) == before  # inputs and every file outside untouched, none added
 
 
 def test_an_unsafe_id_from_any_other_source_is_an_error_not_a_write(tmp_path, cleaner):
