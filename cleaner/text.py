@@ -7,7 +7,8 @@ The phases always run in this order, whatever the order of the rule files:
    the whole body once as one line, then paragraph by paragraph);
 2. cut_after: cut a trailing block from its heading line on;
 3. drop_line: drop whole lines;
-4. strip_inline: remove pieces from inside a line, keeping the words around.
+4. strip_inline: remove pieces from inside a line, keeping the words around;
+   lines that this made repeats of an earlier line are then dropped as in 1.
 
 Within a phase the site's rules run before the global ones. Every removal is
 recorded as a `Removal` tagged with the id of the rule that made it.
@@ -84,14 +85,8 @@ def _covered_spans(line: str, parts: Sequence[str]) -> list[tuple[int, int, str]
     return kept
 
 
-def drop_scrape_duplicates(lines: list[Line], removed: list[Removal]) -> list[Line]:
-    """Remove repeated lines and glued copies; keep what only a glued copy holds.
-
-    A glued copy is a line made of other ("atomic") lines of the page run
-    together. Pieces of it that no other line holds, such as crossheads the
-    scraper kept only in the glued copy, are put back as their own lines
-    next to the paragraph they followed, so later phases can judge them.
-    """
+def drop_repeated_lines(lines: list[Line], removed: list[Removal]) -> list[Line]:
+    """Drop a line repeated verbatim (long enough to be a paragraph), keeping the first."""
     seen: set[str] = set()
     unique: list[Line] = []
     for ln in lines:
@@ -100,7 +95,19 @@ def drop_scrape_duplicates(lines: list[Line], removed: list[Removal]) -> list[Li
             continue
         seen.add(ln.text)
         unique.append(ln)
+    return unique
 
+
+def drop_scrape_duplicates(lines: list[Line], removed: list[Removal]) -> list[Line]:
+    """Remove repeated lines and glued copies; keep what only a glued copy holds.
+
+    A glued copy is a line made of other ("atomic") lines of the page run
+    together. Pieces of it that no other line holds, such as crossheads the
+    scraper kept only in the glued copy, are put back as their own lines
+    next to the paragraph they followed, so later phases can judge them.
+    """
+    unique = drop_repeated_lines(lines, removed)
+    seen = {ln.text for ln in unique}
     texts = [ln.text for ln in unique if len(ln.text) >= _MIN_DUP_CHARS]
     if len(texts) < 2:
         return unique
@@ -296,4 +303,7 @@ def run_phases(
         lines = drop_scrape_duplicates(lines, removed)
     lines = cut_after(lines, rules_by_phase.get("cut_after", ()), removed)
     lines = drop_lines(lines, rules_by_phase.get("drop_line", ()), removed)
-    return strip_inline(lines, rules_by_phase.get("strip_inline", ()), removed)
+    lines = strip_inline(lines, rules_by_phase.get("strip_inline", ()), removed)
+    if duplicates:  # two lines that differed only by an inline promo are now the same paragraph
+        lines = drop_repeated_lines(lines, removed)
+    return lines

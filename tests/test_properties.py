@@ -211,6 +211,8 @@ def test_undecodable_utf16_is_an_input_error(data):
 
 @SETTINGS
 @given(text=any_text, opts=SITES)
+# found by hypothesis: two lines that differ only by an inline promo
+@example(text="0 Baca Juga00000000a0 00000000a0 00000000a00\r0Baca Juga00000000a0 00000000a0 00000000a00", opts={})
 def test_text_mode_is_idempotent(text, opts):
     once = _CLEANER.clean(text, **opts)
     twice = _CLEANER.clean(once.text, **opts)
