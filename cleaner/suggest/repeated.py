@@ -21,7 +21,7 @@ def repeated_lines(pages: list[CrawlPage], need: int, rejected: list[Rejected]) 
     variants, where = _line_occurrences(pages)
     template = {k for k, occ in where.items() if len(occ) >= need and k}
     cands = []
-    for key in sorted(template, key=lambda k: -len(where[k])):
+    for key in sorted(template, key=lambda k: (-len(where[k]), k)):  # ties by key: the same draft on every run
         cand = _repeated_line(key, variants[key], list(where[key]), pages, grams, need, rejected)
         if cand is not None:
             cands.append(cand)
