@@ -20,7 +20,8 @@ never inside the repo) it builds, per form (``--form tree|jsonl|both``):
   control characters, RTL / emoji / combining marks, HTML in .txt and text
   in .html, dangling and self-looping symlinks, a folder loop, odd and
   undecodable file names, two pages with one id (x.txt + x.html), a page
-  whose output name clashes with another page's output folder. Half sit in
+  whose output name clashes with another page's output folder, one named
+  pipe called x.txt (it costs one page time limit). Half sit in
   the corpus site folders, half under ``hostile/<kind>/``. A few are large
   (``--big``, default 1 per 400 hostile pages, at most 10: 100k nested
   tags, lines of MBs, a 2 MB page, a 1.5 MB attribute, 200k short lines).
@@ -32,10 +33,10 @@ never inside the repo) it builds, per form (``--form tree|jsonl|both``):
   object, no content field). Outputs are a .txt tree, so an unsafe id
   would show as a file written outside the output folder.
 
-Kinds that hang or exhaust memory instead of failing (``fifo``: a named
-pipe called x.txt, ``dev-zero``: a symlink to /dev/zero) are left out unless
-``--with fifo,dev-zero``; ``--without KIND,...`` leaves out kinds (e.g. the
-ones a known bug turns into a crash, to measure the rest).
+``dev-zero`` (a symlink x.txt -> /dev/zero: a read without end that can
+exhaust the machine's memory) is left out unless ``--with dev-zero``;
+``--without KIND,...`` leaves out kinds (e.g. the ones a known bug turns
+into a crash, to measure the rest).
 
 Run. ``cleaner clean INPUT -o OUT --manifest M --jobs 2`` (the working
 tree's CLI, as a subprocess, cwd = the work folder), watched by the process
@@ -45,8 +46,9 @@ seconds. Then the same command again: a rerun that should skip every page
 already cleaned.
 
 Checks, after each run (a broken one makes the exit code 1):
-crashes: a Python traceback on stderr, an exit code other than 0 or 1
-(1 = some pages failed, expected here), a run killed on timeout or stall,
+crashes: a Python traceback on stderr (an uncaught exception also exits
+with 1), an exit code other than 0 or 1 (1 = some pages failed, expected
+here), a run killed on timeout or stall,
 an input page without a manifest line; invariants: exactly one valid JSON
 manifest line per input page (and none for what is not a page), every ok
 page's output inside the output folder, complete (UTF-8, the manifest's
@@ -60,8 +62,9 @@ untouched).
 
 Report: per run, exit code, wall time, pages/s, statuses, crashes, peak
 memory (sum of the tree's peaks and the largest single process); failures
-by kind (binary file, cannot read, cannot decode, worker died, unsafe output
-name, cannot write, duplicate, bad record, exception <type>, other; count
+by kind (binary file, cannot read, cannot decode, timed out, worker died,
+unsafe output name, cannot write, duplicate, bad record, exception <type>,
+other; count
 and one example each) and the outcome per hostile kind. Printed, and saved
 as JSON (``--json``, default soak-<time>.json in the --work folder).
 
@@ -592,7 +595,8 @@ class Kind:
     weight: float  # share in the draw (0: only as a big page)
     forms: tuple[str, ...] = ("tree", "jsonl")
     big: bool = False  # has a big variant, placed at the --big positions
-    optional: bool = False  # hangs or exhausts memory: only with --with (then once)
+    once: bool = False  # costly (a page time limit each): placed once, not drawn
+    optional: bool = False  # exhausts memory: only with --with
 
 
 KINDS: dict[str, Kind] = {
@@ -630,8 +634,8 @@ KINDS: dict[str, Kind] = {
     "not-a-page": Kind(k_not_a_page, 1, ("tree",)),
     "odd-name": Kind(k_odd_name, 3, ("tree",)),
     "undecodable-name": Kind(k_undecodable_name, 1, ("tree",)),
-    "fifo": Kind(k_fifo, 0, ("tree",), optional=True),
-    "dev-zero": Kind(k_dev_zero, 0, ("tree",), optional=True),
+    "fifo": Kind(k_fifo, 0, ("tree",), once=True),
+    "dev-zero": Kind(k_dev_zero, 0, ("tree",), once=True, optional=True),
     # jsonl only
     "id-traversal": Kind(k_id_traversal, 3, ("jsonl",)),
     "id-absolute": Kind(k_id_absolute, 2, ("jsonl",)),
@@ -653,10 +657,9 @@ BIG_KINDS = [name for name, kind in KINDS.items() if kind.big]
 
 def hostile_plan(form: str, n_hostile: int, big: int, seed: int, enabled: set[str]) -> list[tuple[str, bool]]:
     """(kind, big) of every hostile generator call, in order: the big ones
-    and one of each optional kind asked for at fixed places, the rest drawn
-    by weight. Calls may make 0-3 pages, so the list is long enough; the
+    and one of each "once" kind at fixed places, the rest drawn by weight. Calls may make 0-3 pages, so the list is long enough; the
     builder stops at n_hostile pages."""
-    names = [n for n, k in KINDS.items() if form in k.forms and n in enabled and k.weight > 0 and not k.optional]
+    names = [n for n, k in KINDS.items() if form in k.forms and n in enabled and k.weight > 0]
     weights = [KINDS[n].weight for n in names]
     rng = random.Random(f"{seed}:{form}:plan")
     plan = [(rng.choices(names, weights)[0], False) for _ in range(2 * n_hostile + 10)] if names else []
@@ -665,9 +668,9 @@ def hostile_plan(form: str, n_hostile: int, big: int, seed: int, enabled: set[st
     big = min(big, n_hostile) if bigs else 0
     for j in range(big):
         plan[int((j + 0.5) * 0.8 * n_hostile / big)] = (bigs[j % len(bigs)], True)
-    optional = [n for n, k in KINDS.items() if k.optional and n in enabled and form in k.forms]
-    for j, name in enumerate(optional):
-        plan[int((j + 1) * 0.8 * n_hostile / (len(optional) + 1)) + 1] = (name, False)
+    once = [n for n, k in KINDS.items() if k.once and n in enabled and form in k.forms]
+    for j, name in enumerate(once):
+        plan[int((j + 1) * 0.8 * n_hostile / (len(once) + 1)) + 1] = (name, False)
     return plan
 
 
@@ -880,13 +883,15 @@ ERROR_KINDS = (
     ("cannot read", r"cannot read"),
     ("cannot decode", r"cannot decode|cannot detect the text encoding"),
     ("timed out", r"timed out|time ?out"),
-    ("worker died", r"worker failed|worker died|BrokenProcessPool|terminated abruptly"),
+    ("worker died", r"worker failed|worker died|process died|keep dying|BrokenProcessPool|terminated abruptly"),
     ("unsafe output name", r"unsafe output name"),
     ("cannot write", r"cannot write"),
     ("too large", r"too large|too big|too long"),
     ("bad record", r"invalid JSON|a JSON object was expected|no content field"),
 )
 EXCEPTION = re.compile(r"\b([A-Z]\w*(?:Error|Exception|Exit|Interrupt))\b")
+#: Failure kinds that point at a bug in the cleaner rather than at the page.
+SUSPICIOUS = ("worker died", "exception", "other")
 
 
 def classify(entry: dict) -> str:
@@ -1019,6 +1024,8 @@ SUMMARY = re.compile(r"cleaned (\d+) page\(s\).*?skipped (\d+) up to date; (\d+)
 def run_cleaner(label: str, form: str, inputs: Inputs, work: Path, logs: Path, args, n: int, log) -> dict:
     out, manifest = work / "out", work / "manifest.jsonl"
     cli = ["clean", *inputs.args, "-o", str(out), "--manifest", str(manifest), "--jobs", str(args.jobs)]
+    if args.page_timeout is not None:
+        cli += ["--page-timeout", f"{args.page_timeout:g}"]
     usage_file, stderr_file = logs / f"usage-{form}-{label}.json", logs / f"stderr-{form}-{label}.txt"
     print(f"\n[{form} {label}] cleaner {shlex.join(cli)}", file=log, flush=True)
     skip = manifest.stat().st_size if manifest.is_file() else 0
@@ -1088,7 +1095,7 @@ def soak_form(form: str, args, sandbox: Path, corpus: list[CorpusPage], samples:
     print(f"[{form}] built {n} pages ({inputs.hostile} hostile, {inputs.big} of >= 1 MB; "
           f"{inputs.bytes / 1e6:.0f} MB written) in {time.perf_counter() - t0:.0f}s under {work}", file=log, flush=True)
     out, manifest = work / "out", work / "manifest.jsonl"
-    skip = {out, logs}
+    skip = {out, logs} | {sandbox / other for other in ("tree", "jsonl") if other != form}  # a form done before
     before = listing(sandbox, skip)
     hashes = hash_files(inputs.files)
     runs, first_lines, first_stats = [], None, None
@@ -1171,7 +1178,8 @@ def print_report(report: dict, log) -> None:
         first = form["runs"][0]
         print(f"\n[{form['form']}] failures by kind (first run; {form['hostile']} hostile pages of {form['pages']}):", file=log)
         for kind, info in sorted(first["failures"].items(), key=lambda kv: -kv[1]["count"]):
-            print(f"  {kind:<22}{info['count']:>7}  e.g. {short(info['example'], 130)}", file=log)
+            mark = "(!)" if kind.startswith(SUSPICIOUS) else ""
+            print(f"  {kind:<22}{info['count']:>7}{mark:>4} e.g. {short(info['example'], 130)}", file=log)
         if first["corpus_failures"]:
             print(f"  corpus pages that failed: {first['corpus_failures']}", file=log)
         print(f"[{form['form']}] outcome per hostile kind (first run):", file=log)
@@ -1179,7 +1187,7 @@ def print_report(report: dict, log) -> None:
             print(f"  {kind:<20}" + ", ".join(f"{k} {v}" for k, v in sorted(outcomes.items(), key=lambda kv: -kv[1])), file=log)
     crashes = sum(len(r["crashes"]) for f in report["forms"].values() for r in f["runs"])
     broken = sum(len(r["broken"]) for f in report["forms"].values() for r in f["runs"])
-    print(f"\ncrashes: {crashes} (goal 0); broken invariants: {broken}", file=log)
+    print(f"\ncrashes: {crashes} (goal 0); broken invariants: {broken}; (!) = a failure kind that points at a bug", file=log)
     for form in report["forms"].values():
         for run in form["runs"]:
             for crash in run["crashes"]:
@@ -1201,6 +1209,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     ap.add_argument("--with", dest="with_kinds", default="", help=f"also these optional kinds: {', '.join(n for n, k in KINDS.items() if k.optional)}")
     ap.add_argument("--without", default="", help="leave out these hostile kinds (comma-separated)")
     ap.add_argument("--jobs", "-j", type=int, default=2, help="cleaner --jobs (default: 2)")
+    ap.add_argument("--page-timeout", type=float, default=None,
+                    help="cleaner --page-timeout (default: the cleaner's; the named pipe costs that much per run)")
     ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="corpus root (default: %(default)s)")
     ap.add_argument("--work", type=Path, default=None, help="folder to make the work folder in (default: the system temp folder)")
     ap.add_argument("--keep", action="store_true", help="keep the work folder (inputs, outputs, manifests, stderr)")
