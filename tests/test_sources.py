@@ -6,6 +6,7 @@ import csv
 import gzip
 import io
 import json
+import os
 import sys
 from pathlib import PurePosixPath
 
@@ -13,6 +14,7 @@ import pytest
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
+from cleaner import sources
 from cleaner.sources import Fields, iter_pages, safe_id, single_file, stdin_page, walk_folder
 
 HTML = (
@@ -252,3 +254,26 @@ def test_safe_id_never_leaves_the_output_folder(raw, expected):
     assert result == expected
     path = PurePosixPath(result)
     assert not path.is_absolute() and ".." not in path.parts and "." not in path.parts
+
+
+# -- files that are not pages ---------------------------------------------------------------------
+
+
+def test_a_named_pipe_or_a_device_among_the_pages_is_refused_without_blocking(tmp_path):
+    os.mkfifo(tmp_path / "pipe.html")  # opening it for reading would wait for a writer forever
+    (tmp_path / "zero.html").symlink_to("/dev/zero")  # reading it would never end
+    (tmp_path / "fine.txt").write_text("Isi berita.\n")
+    pages = {p.id: p for p in walk_folder(tmp_path)}
+    for page in pages.values():
+        page.load()
+    assert pages["pipe"].error == f"{tmp_path / 'pipe.html'}: not a regular file (a named pipe, a device or a socket)"
+    assert pages["zero"].error.endswith("not a regular file (a named pipe, a device or a socket)")
+    assert pages["fine"].error is None and pages["fine"].data == b"Isi berita.\n"
+
+
+def test_a_page_file_over_the_size_limit_is_reported_not_read(tmp_path, monkeypatch):
+    monkeypatch.setattr(sources, "MAX_PAGE_BYTES", 1024)
+    (tmp_path / "huge.html").write_bytes(b"<p>x</p>" * 1000)
+    (page,) = walk_folder(tmp_path)
+    page.load()
+    assert page.error == f"{tmp_path / 'huge.html'}: too large to be a page (8,000 bytes; the limit is 1,024)"
