@@ -193,8 +193,7 @@ class Gen:
     samples: Samples
     i: int
     big: bool
-    out: Path  # the JSONL run's output folder (for the ids that try to leave it)
-    sandbox: Path
+    sandbox: Path  # the work folder: hostile absolute ids point inside it
 
     def ext(self) -> str:
         return self.rng.choice((".txt", ".html"))
@@ -674,14 +673,13 @@ def hostile_plan(form: str, n_hostile: int, big: int, seed: int, enabled: set[st
     return plan
 
 
-def generate(form: str, n_hostile: int, big: int, seed: int, enabled: set[str], samples: Samples,
-             out: Path, sandbox: Path):
+def generate(form: str, n_hostile: int, big: int, seed: int, enabled: set[str], samples: Samples, sandbox: Path):
     """Yield (kind, number, items) until the items hold n_hostile pages."""
     pages = 0
     for i, (kind, is_big) in enumerate(hostile_plan(form, n_hostile, big, seed, enabled)):
         if pages >= n_hostile:
             return
-        items = KINDS[kind].fn(Gen(random.Random(f"{seed}:{form}:{i}"), samples, i, is_big, out, sandbox))
+        items = KINDS[kind].fn(Gen(random.Random(f"{seed}:{form}:{i}"), samples, i, is_big, sandbox))
         pages += sum(item.page for item in items)
         yield kind, i, items
 
@@ -696,7 +694,6 @@ class Inputs:
     args: list[str]  # the input arguments of `cleaner clean`
     expected: dict[str, str] = field(default_factory=dict)  # manifest "input" of each page -> its kind
     files: list[Path] = field(default_factory=list)  # every input file whose content must not change
-    roots: list[Path] = field(default_factory=list)  # what the listing of inputs covers
     escapes: list[str] = field(default_factory=list)  # where a hostile id used as is would write
     bytes: int = 0
     hostile: int = 0
@@ -747,10 +744,10 @@ def place_item(folder: Path, stem: str, item: Item, kind: str, inputs: Inputs) -
 
 def build_tree(work: Path, n: int, n_hostile: int, args, corpus: list[CorpusPage], samples: Samples) -> Inputs:
     root = work / "input"
-    inputs = Inputs([str(root)], roots=[root])
+    inputs = Inputs([str(root)])
     rng = random.Random(f"{args.seed}:tree:folders")
     site_dirs = sorted({str(Path(p.file_name(0)).parent) for p in corpus if site_of(p.rel)})
-    for kind, i, items in generate("tree", n_hostile, args.big, args.seed, args.kinds, samples, work / "out", work.parent):
+    for kind, i, items in generate("tree", n_hostile, args.big, args.seed, args.kinds, samples, work.parent):
         folder = root / (rng.choice(site_dirs) if rng.random() < 0.5 else f"hostile/{kind}")
         for j, item in enumerate(items):
             place_item(folder, f"hostile-{kind}-{i:05d}" + (f"-{j}" if j and item.ext == items[0].ext else ""), item, kind, inputs)
@@ -792,11 +789,11 @@ def escape_target(out: Path, page_id) -> str | None:
 def build_jsonl(work: Path, n: int, n_hostile: int, args, corpus: list[CorpusPage], samples: Samples) -> Inputs:
     pages_file, hostile_file = work / "pages.jsonl", work / "hostile.jsonl"
     out = work / "out"
-    inputs = Inputs([str(pages_file), str(hostile_file)], files=[pages_file, hostile_file], roots=[pages_file, hostile_file])
+    inputs = Inputs([str(pages_file), str(hostile_file)], files=[pages_file, hostile_file])
     rng = random.Random(f"{args.seed}:jsonl:records")
     number = 0
     with open(hostile_file, "w", encoding="utf-8", newline="\n") as fh:
-        for kind, i, items in generate("jsonl", n_hostile, args.big, args.seed, args.kinds, samples, out, work.parent):
+        for kind, i, items in generate("jsonl", n_hostile, args.big, args.seed, args.kinds, samples, work.parent):
             for item in items:
                 if not item.page or item.link or item.fifo or item.name is not None:
                     continue
