@@ -29,6 +29,7 @@ the manifest (and the JSONL output) when it ends.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import hashlib
 import json
@@ -42,7 +43,7 @@ from pathlib import Path, PurePosixPath
 from typing import IO, Any
 
 from .api import Cleaner
-from .io import TEMPORARY_NAME, InputError, as_output, open_temporary, write_atomic
+from .io import TEMPORARY_NAME, InputError, as_output, open_temporary, temporary_prefix, write_atomic
 from .sources import Page
 from .workers import PageTimeout, WorkerPool, page_time_limit
 
@@ -160,8 +161,19 @@ def clean_and_store(cleaner: Cleaner, options: BatchOptions, page: Page) -> dict
             entry["storage_full"] = exc.errno in STORAGE_FULL
     if options.jsonl is not None:
         record = {"id": entry["id"], "url": entry["url"], "site": entry["site"], "text": text, "removed": removed, "fired": entry["fired"]}
-        entry["jsonl_record"] = json.dumps(record, ensure_ascii=False) + "\n"
+        entry["jsonl_record"] = json_line(record)
     return entry
+
+
+def json_line(record: dict) -> str:
+    """One JSON line, readable UTF-8; ASCII-escaped when it holds a lone
+    surrogate (a file name that is not UTF-8), which UTF-8 cannot encode."""
+    line = json.dumps(record, ensure_ascii=False)
+    try:
+        line.encode("utf-8")
+    except UnicodeEncodeError:
+        line = json.dumps(record)
+    return line + "\n"
 
 
 def storage_full_reason(exc: OSError) -> str:
@@ -318,6 +330,7 @@ class BatchRun:
         self._jsonl_failed: set[int] = set()  # pages of the JSONL output that failed this time
         self._compact_manifest = self._compact_jsonl = False
         self._seen: set[int] = set()
+        self._pool: WorkerPool | None = None
 
     def output_path(self, page_id: str) -> Path | None:
         if self.options.out_dir is None:
@@ -331,7 +344,7 @@ class BatchRun:
             remove_stale_tmp(o.out_dir, recursive=True)
         if o.manifest is not None:
             o.manifest.parent.mkdir(parents=True, exist_ok=True)
-            remove_stale_tmp(o.manifest.parent, recursive=False, prefix=f".{o.manifest.name}.")
+            remove_stale_tmp(o.manifest.parent, recursive=False, prefix=temporary_prefix(o.manifest))
             done, self._manifest_keys = read_manifest(o.manifest)
             self._done = {} if o.force else done
             self._manifest = open(o.manifest, "a", encoding="utf-8")
@@ -340,7 +353,7 @@ class BatchRun:
                 self._jsonl = sys.stdout
             else:
                 o.jsonl.parent.mkdir(parents=True, exist_ok=True)
-                remove_stale_tmp(o.jsonl.parent, recursive=False, prefix=f".{o.jsonl.name}.")
+                remove_stale_tmp(o.jsonl.parent, recursive=False, prefix=temporary_prefix(o.jsonl))
                 if o.force:
                     o.jsonl.write_text("")
                 self._jsonl_ids = repair_jsonl_output(o.jsonl)
@@ -368,7 +381,8 @@ class BatchRun:
             return
         out = self.output_path(page_id)
         if out is not None:
-            out.unlink(missing_ok=True)
+            with contextlib.suppress(FileNotFoundError, NotADirectoryError, IsADirectoryError):  # nothing there to forget
+                out.unlink()
         if key_of(page_id) in self._jsonl_ids:
             self._jsonl_failed.add(key_of(page_id))
             self._compact_jsonl = True
@@ -396,7 +410,7 @@ class BatchRun:
         elif entry["status"] == "error":
             self._forget_output(entry["id"])
         if self._manifest is not None:
-            self._manifest.write(json.dumps(entry, ensure_ascii=False) + "\n")
+            self._manifest.write(json_line(entry))
             self._manifest.flush()
             self._compact_manifest = self._compact_manifest or key_of(manifest_key(entry)) in self._manifest_keys
         self.summary.add(entry)
@@ -407,6 +421,8 @@ class BatchRun:
         finished and recorded, the rest are left for the next run."""
         if self.summary.stopped is None:
             self.summary.stopped = reason
+        if self._pool is not None:
+            self._pool.stopping = True  # a worker lost from now on is not replaced
 
     def run(self, pages: Iterable[Page]) -> BatchSummary:
         self._open()
@@ -436,7 +452,7 @@ class BatchRun:
         o = self.options
         worker_options = replace(o, manifest=None, jsonl=o.jsonl and Path("-"))  # workers only need to know the mode
         work = partial(clean_and_store, self.cleaner, worker_options)
-        pool = WorkerPool(o.jobs, work, lost_page_entry, o.page_timeout, CHUNK_PAGES)
+        pool = self._pool = WorkerPool(o.jobs, work, lost_page_entry, o.page_timeout, CHUNK_PAGES)
         try:
             self._feed(pool, pages)
         except BaseException:  # a second Ctrl-C, a full disk: the workers go at once
@@ -445,6 +461,7 @@ class BatchRun:
         else:
             pool.close()
         finally:
+            self._pool = None
             if pool.workers_lost and o.out_dir is not None:  # a killed worker's half-written output
                 remove_stale_tmp(o.out_dir, recursive=True)
 
@@ -456,7 +473,6 @@ class BatchRun:
             while pool.in_flight >= limit:
                 self._record_all(pool, pool.collect())
         if self.summary.stopped:
-            pool.stopping = True
             pool.cancel_queued()
         self._record_all(pool, pool.collect(all_done=True))
 

@@ -33,8 +33,8 @@ def decode(data: bytes, source: str) -> str:
     except UnicodeDecodeError:
         pass
     best = from_bytes(data).best()
-    if best is None:
-        raise InputError(f"{source}: cannot detect the text encoding")
+    if best is None:  # mixed encodings (a page pasted together): keep it, bad bytes shown as U+FFFD
+        return data.decode("utf-8", "replace")
     return str(best)
 
 
@@ -52,10 +52,21 @@ def read_text(path: Path) -> str:
 _tmp_counter = itertools.count()
 
 
+#: Bytes of the output name kept in a temporary name: with the dot, pid,
+#: counter and suffix it stays under the 255 bytes a file name may have.
+_TMP_NAME_BYTES = 200
+
+
+def temporary_prefix(path: Path) -> str:
+    """The start of every temporary name made for `path`."""
+    name = path.name.encode("utf-8", "surrogateescape")[:_TMP_NAME_BYTES].decode("utf-8", "ignore")
+    return f".{name}."
+
+
 def temporary_name(path: Path) -> Path:
     """A temporary file beside `path`, unique to this process and call.
     (tempfile.mkstemp costs ten times the rest of a small write.)"""
-    return path.with_name(f".{path.name}.{os.getpid()}-{next(_tmp_counter)}.tmp")
+    return path.with_name(f"{temporary_prefix(path)}{os.getpid()}-{next(_tmp_counter)}.tmp")
 
 
 #: What temporary_name makes, to find the ones a killed run left behind.

@@ -130,7 +130,8 @@ def safe_id(raw: str, fallback: str) -> str:
     absolute roots are dropped."""
     parts = []
     for part in re.split(r"[\\/]+", raw):
-        part = _UNSAFE.sub("_", part).strip("._")[:120]
+        part = _UNSAFE.sub("_", part).strip("._")
+        part = part.encode("utf-8", "surrogateescape")[:120].decode("utf-8", "ignore")  # bytes: a file name has 255 at most
         if part:
             parts.append(part)
     return "/".join(parts[-6:]) or fallback
@@ -189,7 +190,7 @@ def _pick(record: dict, explicit: str | None, defaults: tuple[str, ...]) -> obje
 def record_page(record: dict, fields: Fields, where: str, number: int, stem: str) -> Page:
     """One JSONL/CSV record as a Page: HTML field first, then text."""
     url = _pick(record, fields.url, DEFAULT_URL_FIELDS)
-    url = str(url) if url else None
+    url = valid_text(str(url)) if url else None
     raw_id = _pick(record, fields.id, DEFAULT_ID_FIELDS)
     fallback = f"{stem}/{number:08d}"
     if raw_id not in (None, ""):
@@ -202,11 +203,22 @@ def record_page(record: dict, fields: Fields, where: str, number: int, stem: str
     html = _pick(record, fields.html, DEFAULT_HTML_FIELDS)
     text = _pick(record, fields.text, DEFAULT_TEXT_FIELDS)
     if html not in (None, ""):
-        return Page(page_id, str(html), where, url=url, kind="html")
+        return Page(page_id, valid_text(str(html)), where, url=url, kind="html")
     if text not in (None, ""):
-        return Page(page_id, str(text), where, url=url, kind="text")
+        return Page(page_id, valid_text(str(text)), where, url=url, kind="text")
     wanted = fields.html or fields.text or "/".join(DEFAULT_HTML_FIELDS + DEFAULT_TEXT_FIELDS)
-    return Page(page_id, "", where, url=url, error=f"{where}: no content field ({wanted}) in the record")
+    present = [name for name in wanted.split("/") if name in record]
+    problem = f"empty content field ({'/'.join(present)})" if present else f"no content field ({wanted})"
+    return Page(page_id, "", where, url=url, error=f"{where}: {problem} in the record")
+
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def valid_text(value: str) -> str:
+    """A JSON string may escape a lone surrogate ("\\udc80"), which no file
+    can hold as UTF-8: it becomes U+FFFD, like any undecodable byte."""
+    return _LONE_SURROGATE.sub("\ufffd", value)
 
 
 def read_jsonl(path: Path, fields: Fields) -> Iterator[Page]:

@@ -88,6 +88,13 @@ class Task:
     serial: int
 
 
+@dataclass
+class Failed:
+    """What a worker returns for an item whose `work` raised."""
+
+    reason: str
+
+
 # -- the worker side --------------------------------------------------------------
 
 _WORKER: dict[str, Any] = {}
@@ -114,6 +121,8 @@ def _run_chunk(items: list[tuple[int, Any]]) -> list[Any]:
         slots[base + _SINCE] = time.monotonic()
         try:
             results.append(work(item))
+        except Exception as exc:  # `work` should not raise; if it does, only this item fails
+            results.append(Failed(f"{type(exc).__name__}: {exc}"))
         finally:
             slots[base + _SINCE] = 0.0
     return results
@@ -191,7 +200,7 @@ class WorkerPool:
             for future in finished:
                 tasks = self._pending.pop(future)
                 try:
-                    results.extend(zip(tasks, future.result()))
+                    results.extend(self._results(tasks, future.result()))
                     self._barren_breaks = 0
                 except BrokenProcessPool:
                     lost.extend(tasks)
@@ -200,6 +209,9 @@ class WorkerPool:
                 self._pending.clear()
                 results.extend(self._repair(lost))
         return results
+
+    def _results(self, tasks: list[Task], results: list[Any]) -> list[tuple[Task, Any]]:
+        return [(t, self.on_lost(t.item, r.reason) if isinstance(r, Failed) else r) for t, r in zip(tasks, results)]
 
     def _kill_overdue(self) -> None:
         """Kill a worker stuck on one page past the hard limit."""
@@ -255,9 +267,9 @@ class WorkerPool:
             if finished:
                 break
         try:
-            (result,) = future.result()
+            results = self._results([task], future.result())
             self._barren_breaks = 0
-            return [(task, result)]
+            return results
         except BrokenProcessPool:
             if task.serial not in self._in_progress():  # the worker died before it took the page
                 return self._repair([task])

@@ -27,3 +27,10 @@ class FaultyCleaner(Cleaner):
             signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})
             time.sleep(600)
         return super().clean_page(page, **kwargs)
+
+
+def square_but_not_three(n: int) -> int:
+    """A pool work function that raises on one item (work should not raise; the pool copes)."""
+    if n == 3:
+        raise ValueError("three")
+    return n * n

@@ -522,3 +522,58 @@ def test_an_unsafe_id_from_any_other_source_is_an_error_not_a_write(tmp_path, cl
     assert all("unsafe output name" in f for f in summary.failures)
     assert files_outside(tmp_path, [out]) == []
     assert (out / "fine" / "page.txt").read_text() == "Isi.\n"
+
+
+# -- names and values no file system or encoder takes as they are (found by benchmarks/soak.py) ----
+
+
+def test_a_file_name_that_is_not_utf8_is_cleaned_recorded_and_skipped_on_rerun(tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    with open(os.path.join(os.fsencode(src), b"bad\xff.txt"), "wb") as fh:  # a name that is not valid UTF-8
+        fh.write(SUARA.encode())
+    out = tmp_path / "out"
+    assert run("clean", src, "-o", out, "-j", "1", "-q").exit_code == 0
+    (entry,) = manifest(out / ".cleaner-manifest.jsonl")  # a valid JSON line
+    assert entry["status"] == "ok" and entry["id"] == "bad\udcff"
+    with open(os.path.join(os.fsencode(out), b"bad\xff.txt"), encoding="utf-8") as fh:
+        assert fh.read() == SUARA_CLEAN
+    rerun = run("clean", src, "-o", out, "-j", "1")
+    assert rerun.exit_code == 0 and "skipped 1 up to date" in rerun.stderr
+
+
+def test_an_output_name_taken_by_another_pages_folder_is_an_error_not_a_crash(tmp_path):
+    src = tmp_path / "in"
+    write(src / "x.html", HTML)  # its output x.txt ...
+    write(src / "x.txt" / "inner.txt", SUARA)  # ... is this page's folder
+    out = tmp_path / "out"
+    result = run("clean", src, "-o", out, "-j", "1", "-q")
+    assert result.exit_code == 1
+    statuses = {e["id"]: (e["status"], e["error"]) for e in manifest(out / ".cleaner-manifest.jsonl")}
+    assert statuses["x"] == ("ok", None)  # the first one walked takes the name
+    assert statuses["x.txt/inner"][0] == "error" and "cannot write" in statuses["x.txt/inner"][1]
+    rerun = run("clean", src, "-o", out, "-j", "1", "-q")  # the failed page is retried: same error, no crash
+    assert rerun.exit_code == 1 and "Traceback" not in rerun.stderr
+
+
+def test_lone_surrogates_in_an_export_become_replacement_characters(tmp_path):
+    export = write(
+        tmp_path / "x.jsonl",
+        '{"id": "s1", "text": "Isi \\udc80 berita."}\n{"id": "s2", "url": "https://detik.com/\\ud800", "text": "Isi berita."}\n',
+    )
+    for fmt, out in [("txt", tmp_path / "out"), ("jsonl", tmp_path / "out.jsonl")]:
+        result = run("clean", export, "--format", fmt, "-o", out, "-j", "1", "-q")
+        assert result.exit_code == 0, result.stderr
+    assert (tmp_path / "out" / "s1.txt").read_text() == "Isi \ufffd berita.\n"
+    assert [r["url"] for r in jsonl_records(tmp_path / "out.jsonl")] == [None, "https://detik.com/\ufffd"]
+
+
+def test_long_names_near_the_file_system_limit_are_written(tmp_path):
+    src = tmp_path / "in"
+    write(src / ("n" * 245 + ".txt"), SUARA)  # a legal name; its temporary name must stay legal too
+    export = write(tmp_path / "x.jsonl", json.dumps({"id": "berita" * 40 + "ก" * 100, "text": "Isi."}) + "\n")  # 3-byte characters
+    assert run("clean", src, "-o", tmp_path / "out", "-j", "1", "-q").exit_code == 0
+    assert (tmp_path / "out" / ("n" * 245 + ".txt")).read_text() == SUARA_CLEAN
+    assert run("clean", export, "-o", tmp_path / "out2", "-j", "1", "-q").exit_code == 0
+    (written,) = (tmp_path / "out2").rglob("*.txt")
+    assert len(written.name.encode()) <= 255 and written.read_text() == "Isi.\n"

@@ -20,10 +20,11 @@ from pathlib import Path
 import pytest
 
 import cleaner.workers
+from cleaner.workers import WorkerPool
 from cleaner.batch import BatchOptions, BatchRun
 from cleaner.sources import Page
 from conftest import ROOT, SAMPLES
-from faulty import CRASH, HANG, STUCK, FaultyCleaner
+from faulty import CRASH, HANG, STUCK, FaultyCleaner, square_but_not_three
 
 ENV = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
 
@@ -113,6 +114,15 @@ def test_workers_that_die_on_start_stop_the_run_instead_of_restarting_forever(tm
     assert summary.stopped == "worker processes keep dying (3 restarts in a row without finishing a page)"
     assert (summary.done, summary.failed) == (0, 0)  # no page is blamed: the next run tries them all
     assert_consistent(out, out / "manifest.jsonl")
+
+
+def test_an_item_whose_work_raises_fails_alone():
+    pool = WorkerPool(1, square_but_not_three, lambda item, reason: f"lost {item}: {reason}", None, chunk_size=8)
+    try:
+        results = pool.submit([(n, None) for n in range(6)]) + pool.collect(all_done=True)
+    finally:
+        pool.close()
+    assert [r for _, r in results] == [0, 1, 4, "lost 3: ValueError: three", 16, 25]
 
 
 # -- a real run, interrupted from outside -------------------------------------------------------

@@ -184,7 +184,7 @@ def test_csv_default_and_explicit_fields(tmp_path):
     pages = list(iter_pages([str(export)]))
     assert [(p.id, p.kind) for p in pages[:2]] == [("detik.com/r1", "html"), ("detik.com/r2", "text")]
     assert pages[1].data == TEXT and pages[1].source == f"{export}:row2"
-    assert "no content field" in pages[2].error
+    assert pages[2].error == f"{export}:row3: empty content field (html/text) in the record"
 
     custom = tmp_path / "custom.csv"
     with open(custom, "w", encoding="utf-8", newline="") as fh:

@@ -1,0 +1,5 @@
+"""`python -m cleaner ...` runs the `cleaner` command."""
+
+from .cli import main
+
+main()
