@@ -17,10 +17,8 @@ from functools import lru_cache
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path, PurePath
 
-from selectolax.lexbor import LexborHTMLParser
-
 from . import html as H
-from .extract import extract_lines
+from .extract import extract_generic
 from .io import decode
 from .rules import HTML_PHASES, SHIPPED_RULES, TEXT_PHASES, HtmlRule, Rule, RuleFile, RuleSet, load_rules
 from .sites import SiteMatch, detect_site
@@ -36,7 +34,9 @@ class CleanResult:
     site_source: str | None  # "option", "url", "folder", "signature" or None
     removed: list[Removal] = field(default_factory=list)
     url: str | None = None  # the page URL, given or (HTML) declared by the page
-    extractor: str = "text"  # "text", "site-body" (HTML body rule) or "generic" (HTML fallback)
+    # "text", "site-body" (HTML body rule), "generic" (HTML fallback: trafilatura) or
+    # "generic-large" (HTML fallback on a page too big or too deep for trafilatura: its content rendered)
+    extractor: str = "text"
     body_rule: str | None = None  # HTML: id of the body rule that picked the body (extractor "site-body")
     # The numbered lines the text phases started from (the page's lines, or the
     # rendered body of an HTML page): what `removed[].line` refers to.
@@ -126,7 +126,7 @@ class Cleaner:
         The page's canonical / og:url is used for site detection when `url` is None."""
         if isinstance(page, bytes):
             page = H.decode_html(page, str(path or "<html>"))
-        tree = LexborHTMLParser(page)
+        tree = H.parse_html(page)
         url = url or H.page_url(tree)
         match = self.detect(site=site, url=url, path=path)
         rules = self.html_phases_for(match.site if match.has_rules else None)
@@ -137,7 +137,7 @@ class Cleaner:
         if body is not None:
             lines, extractor = H.render_lines(body), "site-body"
         else:
-            lines, extractor = extract_lines(tree.html or "", url), "generic"
+            lines, extractor = extract_generic(tree.html or "", url, parsed=True)
         result = self._finish(lines, match, removed, url=url, extractor=extractor)
         result.body_rule = body_rule
         return result

@@ -1,4 +1,5 @@
-"""The one generic fallback for pages without a site body: trafilatura.
+"""The one generic fallback for pages without a site body: trafilatura
+(or, on a page too big or too deep for it, the page's content rendered).
 
 Its options are fixed here, in one place. It runs on the page after the
 generic (and site) node rules have pruned it, so captions, related-article
@@ -19,13 +20,36 @@ Two passes, the second only when the first looks like it missed the article:
    full pass on every page instead would let its readability fallback take
    whole-page text (menus, lists of links) on news pages the fast pass gets
    right.
+
+A page too big or too deep for trafilatura is not handed to it. Its content
+(the body outside the chrome: the text RETRY_SHARE is measured against) is
+rendered block by block by `html.render_lines` instead, as a site body is,
+and the result says so (extractor ``"generic-large"``):
+
+- more than LARGE_PAGE_CHARS characters, LARGE_PAGE_TAGS tags or
+  LARGE_PAGE_BLOCKS paragraphs and headings (scripts and styles left out):
+  trafilatura's time grows faster than the page. Measured on pages of
+  identical <p> paragraphs: 1 MB 0.3 s, 2 MB 0.6 s, 8 MB 5.4 s a pass, and
+  a short result there triggers the second pass. Most of it is one XPath,
+  ``//p//text()``, that libxml2 evaluates in quadratic time (10k <p> 0.04 s,
+  80k 5.3 s); 10k headings cost 0.8 s and 25k 5.7 s (trailing titles
+  removed one by one, each time counting the children).
+- deeper than TRAFILATURA_MAX_DEPTH, once the fast pass came out short:
+  lxml (libxml2) stops reading a page at 256 levels, so trafilatura loses
+  the deep part and all that follows it (a 100k-<div> nest: empty text).
+  Only then is the depth looked at: a page trafilatura read well is kept.
 """
 
 from __future__ import annotations
 
-import trafilatura
-from selectolax.lexbor import LexborHTMLParser
+import re
+from dataclasses import dataclass
+from functools import cached_property
 
+import trafilatura
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from .html import parse_html, render_lines
 from .text import Line, split_lines
 
 #: trafilatura options, fixed: text only, no comments, tables kept (they can
@@ -48,39 +72,129 @@ TRAFILATURA_OPTIONS = dict(
 #: on every news article (dev and pool pages); 0.12 sits in that gap.
 RETRY_SHARE = 0.12
 
+#: Extractor names in a CleanResult: trafilatura ran, or the page was too big
+#: or too deep for it and its content was rendered (see the module doc).
+GENERIC = "generic"
+GENERIC_LARGE = "generic-large"
+
+#: Above this many tags ("<" in the page without scripts and styles),
+#: trafilatura is not used. On real markup its time is about linear in the
+#: tags, ~1 s a pass here: measured on the bodies of generic-dev pages put
+#: one after the other, 18k tags 0.24 s, 35k 0.49 s, 69k 1.05 s, 124k 1.9 s;
+#: on dense made-up shapes (a <div>, <li> or <span> of three words each) ~2 s
+#: at 60k. The corpus pages have at most 7.7k "<" before scripts are removed.
+LARGE_PAGE_TAGS = 60_000
+#: Above this many paragraphs and headings (<p>, <h1>-<h6>), trafilatura is
+#: not used: its time grows with their square. 9k <p> (identical ones, a
+#: fast pass): 0.25 s; 18k 0.56 s; 71k 5.4 s. 10k <h2>: 0.8 s, 25k 5.7 s.
+#: The corpus pages have at most 283 <p>.
+LARGE_PAGE_BLOCKS = 10_000
+#: Above this many characters (the same page), trafilatura is not used
+#: either: with few tags it is linear but not free (50 long paragraphs of
+#: 21 MB: 1.2 s a pass). The largest corpus page is 0.54 M characters.
+LARGE_PAGE_CHARS = 5_000_000
+# The start of a paragraph or a heading in the page as lexbor writes it out.
+_BLOCK_START = re.compile(r"<(?:p|h[1-6])[\s>]")
+#: A page with an element this deep (html = 1) is read in part by
+#: trafilatura's parser (libxml2 stops at 256 levels; measured: a page whose
+#: deepest element is at level 257 comes out empty); kept a little below.
+TRAFILATURA_MAX_DEPTH = 250
+
 #: Elements that never hold article text: removed before trafilatura parses
 #: the page (it would drop them too, after parsing them: scripts and inline
 #: styles are often half of a page's bytes).
 _NEVER_TEXT = ["script", "style", "noscript", "template", "svg"]
 #: The page chrome (menus, site header and footer, sidebars), left out of the
-#: content text only: its size varies with the site, not with the article.
+#: content (its text, and what a too large page renders; trafilatura reads
+#: it): its size varies with the site, not with the article.
 _CHROME = ["nav", "header", "footer", "aside"]
+
+
+@dataclass
+class Prepared:
+    """A page made ready for the generic extractor."""
+
+    html: str  # the page without the elements that never hold text: what trafilatura reads
+    content: LexborNode | None  # its body outside the chrome (None: the page has no body)
+
+    @cached_property
+    def content_length(self) -> int:
+        """The length of the content's text, whitespace runs counted once."""
+        return len(" ".join(self.content.text(separator=" ").split())) if self.content is not None else 0
+
+    @property
+    def too_large(self) -> bool:
+        """Too big for trafilatura (LARGE_PAGE_CHARS, LARGE_PAGE_TAGS, LARGE_PAGE_BLOCKS)."""
+        html = self.html
+        return (
+            len(html) > LARGE_PAGE_CHARS
+            or html.count("<") > LARGE_PAGE_TAGS
+            or len(_BLOCK_START.findall(html)) > LARGE_PAGE_BLOCKS
+        )
+
+    def too_deep(self) -> bool:
+        """Nested deeper than trafilatura's parser reads (TRAFILATURA_MAX_DEPTH);
+        parses the page again, so asked only when the fast pass came out short."""
+        # An element with TRAFILATURA_MAX_DEPTH - 1 ancestors. Child combinators
+        # only: the match walks up at most that far from each element.
+        too_deep = "* > " * (TRAFILATURA_MAX_DEPTH - 1) + "*"
+        return parse_html(self.html).css_first(too_deep) is not None
+
+    def rendered(self) -> list[Line]:
+        """The content rendered to lines, as a site body is."""
+        return render_lines(self.content) if self.content is not None else []
+
+
+def prepare_page(html: str, *, parsed: bool = False) -> Prepared:
+    """Parse the page, drop the elements that never hold text (the page
+    trafilatura reads), then the chrome (the content). `parsed`: the page is
+    the serialisation of a tree `html.parse_html` built, so its nesting is
+    bounded already and it is parsed as it is."""
+    tree = LexborHTMLParser(html) if parsed else parse_html(html)
+    tree.strip_tags(_NEVER_TEXT)
+    slim = tree.html or ""
+    if tree.body is not None:
+        tree.strip_tags(_CHROME)
+    return Prepared(slim, tree.body)
 
 
 def prepare(html: str) -> tuple[str, int]:
     """The page without the elements that never hold text, and the length of
     its content text: the body's text outside the chrome, whitespace runs
     counted once."""
-    tree = LexborHTMLParser(html)
-    tree.strip_tags(_NEVER_TEXT)
-    slim = tree.html or ""
-    if tree.body is None:
-        return slim, 0
-    tree.strip_tags(_CHROME)
-    return slim, len(" ".join(tree.body.text(separator=" ").split()))
+    page = prepare_page(html)
+    return page.html, page.content_length
 
 
-def extract_text(html: str, url: str | None = None) -> str:
-    """The article text trafilatura finds, fast pass first (see the module doc)."""
-    html, content_length = prepare(html)
-    text = trafilatura.extract(html, url=url, fast=True, **TRAFILATURA_OPTIONS) or ""
-    if len(text) < RETRY_SHARE * content_length:
-        full = trafilatura.extract(html, url=url, fast=False, **TRAFILATURA_OPTIONS) or ""
+def _trafilatura_text(page: Prepared, url: str | None) -> str | None:
+    """The article text trafilatura finds, fast pass first (see the module
+    doc); None when the page is too deep for it."""
+    text = trafilatura.extract(page.html, url=url, fast=True, **TRAFILATURA_OPTIONS) or ""
+    if len(text) < RETRY_SHARE * page.content_length:
+        if page.too_deep():
+            return None
+        full = trafilatura.extract(page.html, url=url, fast=False, **TRAFILATURA_OPTIONS) or ""
         if len(full) > len(text):
             return full
     return text
 
 
+def extract_generic(html: str, url: str | None = None, *, parsed: bool = False) -> tuple[list[Line], str]:
+    """The article lines and the extractor that found them: GENERIC
+    (trafilatura) or, for a page too big or too deep for it, GENERIC_LARGE
+    (its content rendered). `parsed`: see `prepare_page`."""
+    page = prepare_page(html, parsed=parsed)
+    text = None if page.too_large else _trafilatura_text(page, url)
+    if text is None:
+        return page.rendered(), GENERIC_LARGE
+    return split_lines(text), GENERIC
+
+
+def extract_text(html: str, url: str | None = None) -> str:
+    """The article text the generic extractor finds (see the module doc)."""
+    return "\n".join(ln.text for ln in extract_generic(html, url)[0])
+
+
 def extract_lines(html: str, url: str | None = None) -> list[Line]:
-    """Article lines found by trafilatura ([] when it finds none)."""
-    return split_lines(extract_text(html, url))
+    """Article lines found by the generic extractor ([] when it finds none)."""
+    return extract_generic(html, url)[0]
