@@ -16,9 +16,11 @@ recorded as a `Removal` tagged with the id of the rule that made it.
 
 from __future__ import annotations
 
+import collections
+import itertools
 import re
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from collections.abc import Sequence
 
 from .rules import Rule
 from .vocab import CONNECTIVES, DATE_LEADS, DAYS, TITLE_SMALL_WORDS
@@ -221,14 +223,25 @@ def title_end(rest: str) -> int:
     "saat di", still belong to a headline). With none of these, the headline
     runs to the end of the line.
     """
-    words = [(m.start(), m.group()) for m in _WORD.finditer(rest)] + [(len(rest), ""), (len(rest), "")]
-    for j, (start, word) in enumerate(words[:-2]):
-        nxt, nxt2 = words[j + 1][1], words[j + 2][1]
+    previous = None  # start of the word before
+    for (start, word), (_, nxt), (_, nxt2) in _word_windows(rest):
         if word[0] in _OPEN_QUOTES or _opens_sentence(word, nxt, nxt2):
             return start
         if _is_lower(word) and _is_lower(nxt) and not (_bare(word) in TITLE_SMALL_WORDS and _bare(nxt) in TITLE_SMALL_WORDS):
-            return words[j - 1][0] if j > 0 else start
+            return start if previous is None else previous
+        previous = start
     return len(rest)
+
+
+def _word_windows(text: str) -> Iterator[tuple[tuple[int, str], ...]]:
+    """Each word of `text` (start, word) with the two after it (("", end) past
+    the last). Read lazily: a line can hold thousands of promos, and listing
+    the rest of the line for each of them was quadratic."""
+    words = itertools.chain(((m.start(), m.group()) for m in _WORD.finditer(text)), [(len(text), "")] * 2)
+    window = collections.deque(itertools.islice(words, 2), maxlen=3)
+    for word in words:
+        window.append(word)
+        yield tuple(window)
 
 
 def _glues_words(text: str, start: int, end: int) -> bool:
