@@ -6,7 +6,6 @@ and HTML keys, duplicate ids within a file, and patterns that could hang a
 worker by backtracking catastrophically.
 """
 
-import time
 
 import pytest
 from typer.testing import CliRunner
@@ -93,10 +92,8 @@ def test_heading_and_signature_patterns_are_checked_too(tmp_path):
     assert any(": H-01: pattern may backtrack catastrophically" in p for p in problems)
 
 
-def test_probe_catches_a_slow_pattern_and_stays_quick():
-    start = time.perf_counter()
+def test_probe_catches_a_slow_pattern():
     assert "takes over" in _probe.__wrapped__(r"(x+x+)+y")
-    assert time.perf_counter() - start < 5
 
 
 def test_cli_exits_2_with_one_line_per_hostile_rule(tmp_path):
@@ -110,14 +107,11 @@ def test_cli_exits_2_with_one_line_per_hostile_rule(tmp_path):
     assert "Traceback" not in result.output
 
 
-def test_every_shipped_pattern_passes_and_loads_quickly():
+def test_every_shipped_pattern_passes():
     backtracking_risk.cache_clear()
     _probe.cache_clear()
-    start = time.perf_counter()
-    rules = load_rules(SHIPPED_RULES)
-    elapsed = time.perf_counter() - start
+    rules = load_rules(SHIPPED_RULES)  # raises RuleError naming any pattern that fails
     assert len(rules.sites) == 18
-    assert elapsed < 1.0
 
 
 # -- other hostile files ----------------------------------------------------------
