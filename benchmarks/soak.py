@@ -878,13 +878,14 @@ def compare_listings(before: dict, after: dict, allowed: set[str]) -> list[str]:
 ERROR_KINDS = (
     ("binary file", r"binary file"),
     ("cannot read", r"cannot read"),
+    ("not a regular file", r"not a regular file"),
     ("cannot decode", r"cannot decode|cannot detect the text encoding"),
     ("timed out", r"timed out|time ?out"),
     ("worker died", r"worker failed|worker died|process died|keep dying|BrokenProcessPool|terminated abruptly"),
     ("unsafe output name", r"unsafe output name"),
     ("cannot write", r"cannot write"),
     ("too large", r"too large|too big|too long"),
-    ("bad record", r"invalid JSON|a JSON object was expected|no content field"),
+    ("bad record", r"invalid JSON|a JSON object was expected|no content field|empty content field"),
 )
 EXCEPTION = re.compile(r"\b([A-Z]\w*(?:Error|Exception|Exit|Interrupt))\b")
 #: Failure kinds that point at a bug in the cleaner rather than at the page.
