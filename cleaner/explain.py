@@ -140,10 +140,10 @@ def _body_note(cleaner: Cleaner, result: CleanResult) -> str:
     if result.body_rule is not None:
         return f"body rule {result.body_rule} matched: its node is the article body"
     rules = cleaner.html_phases_for(result.site)["body"]
-    if not rules:
-        return "no body rule for this site: the generic extractor (trafilatura) ran on the pruned page"
-    ids = ", ".join(r.id for r in rules)
-    return f"no body rule matched exactly one node ({ids}): the generic extractor (trafilatura) ran on the pruned page"
+    why = f"no body rule matched exactly one node ({', '.join(r.id for r in rules)})" if rules else "no body rule for this site"
+    if result.extractor == "generic-large":
+        return f"{why}: the page is too big or too deep for trafilatura, so its content was rendered whole"
+    return f"{why}: the generic extractor (trafilatura) ran on the pruned page"
 
 
 def _rows(cleaner: Cleaner, result: CleanResult) -> list[Row]:

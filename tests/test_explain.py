@@ -8,8 +8,7 @@ import pytest
 from rich.console import Console
 from typer.testing import CliRunner
 
-from cleaner import Cleaner
-from cleaner import cli
+from cleaner import Cleaner, cli, extract
 from cleaner.cli import app
 from cleaner.explain import CHANGED, KEPT, REMOVED, explain_page
 from cleaner.sources import walk_folder
@@ -91,6 +90,16 @@ def test_html_page_without_a_body_rule_says_the_generic_extractor_ran(tmp_path):
     assert "extractor: generic" in result.stdout
     assert "no body rule for this site: the generic extractor (trafilatura) ran" in result.stdout
     assert "GEN-H01 drop: Judul berita yang panjang" in result.stdout
+
+
+def test_a_page_too_big_for_trafilatura_says_its_content_was_rendered(tmp_path, monkeypatch):
+    monkeypatch.setattr(extract, "LARGE_PAGE_CHARS", 100)  # this page counts as big
+    page = tmp_path / "page.html"
+    page.write_text(GENERIC_HTML, encoding="utf-8")
+    result = run("explain", page)
+    assert result.exit_code == 0, result.output
+    assert "extractor: generic-large" in result.stdout
+    assert "no body rule for this site: the page is too big or too deep for trafilatura, so its content was rendered whole" in result.stdout
 
 
 def test_json_has_the_same_content():
