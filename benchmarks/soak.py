@@ -21,7 +21,7 @@ never inside the repo) it builds, per form (``--form tree|jsonl|both``):
   in .html, dangling and self-looping symlinks, a folder loop, odd and
   undecodable file names, two pages with one id (x.txt + x.html), a page
   whose output name clashes with another page's output folder, one named
-  pipe called x.txt (it costs one page time limit). Half sit in
+  pipe called x.txt (refused as not a regular file). Half sit in
   the corpus site folders, half under ``hostile/<kind>/``. A few are large
   (``--big``, default 1 per 400 hostile pages, at most 10: 100k nested
   tags, lines of MBs, a 2 MB page, a 1.5 MB attribute, 200k short lines).
@@ -62,7 +62,7 @@ untouched).
 
 Report: per run, exit code, wall time, pages/s, statuses, crashes, peak
 memory (sum of the tree's peaks and the largest single process); failures
-by kind (binary file, cannot read, cannot decode, timed out, worker died,
+by kind (binary file, cannot read, not a regular file, cannot decode, timed out, worker died,
 unsafe output name, cannot write, duplicate, bad record, exception <type>,
 other; count
 and one example each) and the outcome per hostile kind. Printed, and saved
