@@ -46,6 +46,11 @@ POLL_SECONDS = 0.5
 #: otherwise be restarted forever.
 MAX_BARREN_BREAKS = 3
 
+# POSIX only: elsewhere (Windows) pages have no time limit inside the worker
+# (the parent's hard limit still holds) and Ctrl-C is not held back.
+_HAS_ALARM = hasattr(signal, "setitimer")
+_HAS_SIGMASK = hasattr(signal, "pthread_sigmask")
+
 # The fields of a worker's slot in the shared array: its pid, the serial of
 # the page it is cleaning, and since when (time.monotonic(); 0 when idle).
 _PID, _SERIAL, _SINCE = range(3)
@@ -62,7 +67,7 @@ def page_time_limit(seconds: float | None) -> Iterator[None]:
     """Raise PageTimeout in the block after `seconds` (none: no limit). Signals
     reach only the main thread, so elsewhere (a library user's thread) the
     block runs unbounded."""
-    if not seconds or threading.current_thread() is not threading.main_thread():
+    if not seconds or not _HAS_ALARM or threading.current_thread() is not threading.main_thread():
         yield
         return
 
@@ -104,7 +109,8 @@ def _start_worker(work: Callable, slots, next_slot) -> None:
     # Ctrl-C in a terminal reaches the whole process group: the parent alone
     # decides how to stop (finish the pages in progress, or kill the workers).
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # blocked while it started (see _spawning_submit)
+    if _HAS_SIGMASK:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # blocked while it started (see _spawning_submit)
     with next_slot.get_lock():
         index = next_slot.value
         next_slot.value += 1
@@ -184,6 +190,8 @@ class WorkerPool:
         the blocked mask until its initializer ignores SIGINT (a Ctrl-C during
         its start would otherwise kill it with a traceback). The parent gets
         a Ctrl-C held back here as soon as submit returns."""
+        if not _HAS_SIGMASK:
+            return self._executor.submit(_run_chunk, items)
         previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
         try:
             return self._executor.submit(_run_chunk, items)
