@@ -203,15 +203,18 @@ def manifest_key(entry: dict) -> str:
     return str(entry.get("id"))
 
 
-def read_manifest(path: Path) -> tuple[dict[int, str], set[int]]:
-    """Compact the manifest and read it: (id key -> fingerprint of the pages
-    whose latest line is ok, the keys of every page in it). Compacting keeps
+def read_manifest(path: Path, *, state: bool = True) -> tuple[dict[int, int], set[int]]:
+    """Compact the manifest and read it: (id key -> key of the fingerprint of
+    the pages whose latest line is ok, the keys of every page in it; both
+    empty without `state`, when only compacting). Keys are 8-byte hashes: a
+    string per page would make the state of a large batch weigh hundreds of
+    MB in the parent. Compacting keeps
     the latest line of each page, in the order of those lines, and drops lines
     that are not JSON objects (a kill mid-write); the file is rewritten
     (atomically, streamed) only when that changes it."""
     if not path.is_file():
         return {}, set()
-    done: dict[int, str] = {}
+    done: dict[int, int] = {}
     latest: dict[int, int] = {}  # page key -> number of its latest line
     rewrite = False
     with open(path, encoding="utf-8", errors="replace") as fh:
@@ -228,14 +231,16 @@ def read_manifest(path: Path) -> tuple[dict[int, str], set[int]]:
             key = key_of(manifest_key(entry))
             rewrite = rewrite or key in latest
             latest[key] = number
+            if not state:
+                continue
             if entry.get("status") == "ok" and entry.get("fingerprint"):
-                done[key_of(entry["id"])] = entry["fingerprint"]
+                done[key_of(entry["id"])] = key_of(entry["fingerprint"])
             elif entry.get("status") != "duplicate":
                 done.pop(key_of(str(entry["id"])), None)
     if rewrite:
         keep = set(latest.values())
         rewrite_lines(path, lambda number, line: number in keep, text=True)
-    return done, set(latest)
+    return done, set(latest) if state else set()
 
 
 def rewrite_lines(path: Path, keep: Callable[[int, Any], bool], *, text: bool = False) -> None:
@@ -324,7 +329,7 @@ class BatchRun:
         self._manifest: IO[str] | None = None
         self._jsonl: IO[str] | None = None
         # resume state, keyed by key_of(page id) to stay small on large batches
-        self._done: dict[int, str] = {}
+        self._done: dict[int, int] = {}  # id key -> fingerprint key (see read_manifest)
         self._manifest_keys: set[int] = set()  # pages the manifest had lines for when the run started
         self._jsonl_ids: set[int] = set()
         self._jsonl_failed: set[int] = set()  # pages of the JSONL output that failed this time
@@ -362,12 +367,13 @@ class BatchRun:
     def _close(self) -> None:
         """Close the files; a page redone this run has an older line to compact
         away. On a full disk the compaction is left to the next run's start."""
+        self._done, self._seen, self._manifest_keys = {}, set(), set()  # no longer needed: room for compacting
         try:
             for fh in (self._manifest, self._jsonl):
                 if fh is not None and fh is not sys.stdout:
                     fh.close()
             if self._compact_manifest:
-                read_manifest(self.options.manifest)
+                read_manifest(self.options.manifest, state=False)
             if self._compact_jsonl:
                 compact_jsonl_output(self.options.jsonl, self._jsonl_failed)
         except OSError as exc:
@@ -389,7 +395,7 @@ class BatchRun:
 
     def _up_to_date(self, page: Page, fp: str) -> bool:
         key = key_of(page.id)
-        if self.options.force or self._done.get(key) != fp:
+        if self.options.force or self._done.get(key) != key_of(fp):
             return False
         out = self.output_path(page.id)
         return (out is not None and out.is_file()) or key in self._jsonl_ids
