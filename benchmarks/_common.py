@@ -6,6 +6,8 @@ import importlib
 import json
 import logging
 import os
+import platform
+import shlex
 import shutil
 import signal
 import subprocess
@@ -588,3 +590,10 @@ def run_and_watch(argv: list[str], manifest: Path, pages_total: int, interval: f
     return {"returncode": proc.returncode, "wall_s": wall, "pages_done": counter.lines, "samples": samples,
             "peaks": peaks, "max_sum_rss_kb": max_sum_rss, "max_sum_pss_kb": max_sum_pss if pss else None,
             "stopped": stopped}
+
+
+def print_run_header(log, *details: str) -> None:
+    """The first lines of a benchmark's log: the command, and the machine it ran on."""
+    print(f"command: python {shlex.join(sys.argv)}", file=log)
+    machine = f"python {platform.python_version()} ({sys.executable}); {os.cpu_count()} CPUs; load average {os.getloadavg()[0]:.2f}"
+    print("; ".join((machine, *details)), file=log)

@@ -44,8 +44,6 @@ from __future__ import annotations
 import argparse
 import json
 import linecache
-import os
-import platform
 import shlex
 import shutil
 import sys
@@ -53,7 +51,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from _common import (DEFAULT_CORPUS, MB, cleaner_cli_argv, list_batch_corpus, mb, read_usage, run_and_watch,
+from _common import (DEFAULT_CORPUS, MB, cleaner_cli_argv, print_run_header, list_batch_corpus, mb, read_usage, run_and_watch,
                      write_batch_jsonl)
 
 
@@ -290,9 +288,7 @@ def main(argv: list[str] | None = None) -> int:
         ap.error("--pages and --jobs must be >= 1")
 
     log = sys.stderr if args.json == "-" else sys.stdout
-    print(f"command: python {shlex.join(sys.argv)}", file=log)
-    print(f"python {platform.python_version()} ({sys.executable}); {os.cpu_count()} CPUs; "
-          f"load average {os.getloadavg()[0]:.2f}", file=log)
+    print_run_header(log)
     try:
         pages = list_batch_corpus(args.corpus)
     except FileNotFoundError as exc:

@@ -84,7 +84,6 @@ import gzip
 import hashlib
 import json
 import os
-import platform
 import random
 import re
 import shlex
@@ -99,7 +98,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from _common import (DEFAULT_CORPUS, REPO_ROOT, CorpusPage, cleaner_cli_argv, cycle_pages, list_batch_corpus,
-                     list_files, mb, read_url_index, read_usage, run_and_watch, write_batch_jsonl, write_json)
+                     list_files, mb, print_run_header, read_url_index, read_usage, run_and_watch, write_batch_jsonl,
+                     write_json)
 
 from cleaner.batch import MANIFEST_FIELDS  # noqa: E402  (_common put the working tree first on sys.path)
 from cleaner.io import TEMPORARY_NAME  # noqa: E402
@@ -1237,9 +1237,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     log = sys.stderr if args.json == "-" else sys.stdout
-    print(f"command: python {shlex.join(sys.argv)}", file=log)
-    print(f"python {platform.python_version()}; {os.cpu_count()} CPUs; load average {os.getloadavg()[0]:.2f}; "
-          f"seed {args.seed}; hostile kinds: {len(args.kinds)} ({', '.join(sorted(set(KINDS) - args.kinds)) or 'none'} left out)", file=log)
+    print_run_header(log, f"seed {args.seed}", f"hostile kinds: {len(args.kinds)} ({', '.join(sorted(set(KINDS) - args.kinds)) or 'none'} left out)")
     try:
         corpus = list_corpus(args.corpus)
     except FileNotFoundError as exc:
