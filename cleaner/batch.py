@@ -45,7 +45,7 @@ from typing import IO, Any
 from .api import Cleaner
 from .io import TEMPORARY_NAME, InputError, as_output, open_temporary, temporary_prefix, write_atomic
 from .sources import Page
-from .workers import PageTimeout, WorkerPool, page_time_limit
+from .workers import PageTimeout, WorkerPool, batched, page_time_limit
 
 #: Pages sent to a worker in one task: one round trip per page costs as much
 #: as cleaning a short text, so pages travel in small chunks.
@@ -508,17 +508,6 @@ class BatchRun:
                 self.on_page({"id": page.id, "status": "skipped"})
                 continue
             yield page, fp
-
-def batched(items: Iterable, size: int) -> Iterator[list]:
-    """Lists of up to `size` consecutive items (itertools.batched from Python 3.12)."""
-    chunk: list = []
-    for item in items:
-        chunk.append(item)
-        if len(chunk) == size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
 
 
 def default_jobs() -> int:

@@ -29,7 +29,7 @@ import os
 import signal
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -258,7 +258,7 @@ class WorkerPool:
             results.extend(self._run_alone(task))
             if self.stopping:
                 return results
-        for chunk in _chunks(rest, self.chunk_size):
+        for chunk in batched(rest, self.chunk_size):
             results.extend(self._submit(chunk))
         return results
 
@@ -314,6 +314,13 @@ def _kill_children(pids: set[int]) -> None:
             child.kill()
 
 
-def _chunks(items: list, size: int) -> Iterator[list]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
+def batched(items: Iterable, size: int) -> Iterator[list]:
+    """Lists of up to `size` consecutive items (itertools.batched from Python 3.12)."""
+    chunk: list = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
