@@ -13,7 +13,7 @@ lines as they are appended. Progress is printed every --progress seconds.
 
 Reported at the end:
 
-- parent peak RSS: getrusage(RUSAGE_SELF).ru_maxrss of the cleaner process,
+- parent peak RSS: VmHWM of the cleaner process at its exit (not ru_maxrss, which Linux carries over the exec from the forking benchmark),
   written by the process itself at exit (= its final VmHWM);
 - worker peak RSS: VmHWM of each worker (last poll), their max and sum, and
   getrusage(RUSAGE_CHILDREN).ru_maxrss (the largest single worker, exact);

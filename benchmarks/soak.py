@@ -1035,7 +1035,7 @@ def run_cleaner(label: str, form: str, inputs: Inputs, work: Path, logs: Path, a
 
 
 def memory(res: dict) -> dict:
-    """Peaks in KB: the parent (getrusage at its exit, else its last VmHWM), each worker, their sum and max."""
+    """Peaks in KB: the parent (its VmHWM at exit, else the last sampled), each worker, their sum and max."""
     parent = [p["hwm"] for p in res["peaks"].values() if p["role"] == "parent"]
     parent_kb = (res["usage"] or {}).get("parent_maxrss_kb") or (parent[0] if parent else 0)
     workers = [p["hwm"] for p in res["peaks"].values() if p["role"] == "worker"]
