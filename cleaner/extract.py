@@ -158,14 +158,6 @@ def prepare_page(html: str, *, parsed: bool = False) -> Prepared:
     return Prepared(slim, tree.body)
 
 
-def prepare(html: str) -> tuple[str, int]:
-    """The page without the elements that never hold text, and the length of
-    its content text: the body's text outside the chrome, whitespace runs
-    counted once."""
-    page = prepare_page(html)
-    return page.html, page.content_length
-
-
 def _trafilatura_text(page: Prepared, url: str | None) -> str | None:
     """The article text trafilatura finds, fast pass first (see the module
     doc); None when the page is too deep for it."""
@@ -188,13 +180,3 @@ def extract_generic(html: str, url: str | None = None, *, parsed: bool = False) 
     if text is None:
         return page.rendered(), GENERIC_LARGE
     return split_lines(text), GENERIC
-
-
-def extract_text(html: str, url: str | None = None) -> str:
-    """The article text the generic extractor finds (see the module doc)."""
-    return "\n".join(ln.text for ln in extract_generic(html, url)[0])
-
-
-def extract_lines(html: str, url: str | None = None) -> list[Line]:
-    """Article lines found by the generic extractor ([] when it finds none)."""
-    return extract_generic(html, url)[0]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 import os
 import re
+import stat
 from pathlib import Path
 
 from charset_normalizer import from_bytes
@@ -38,15 +39,30 @@ def decode(data: bytes, source: str) -> str:
     return str(best)
 
 
-def read_bytes(path: Path) -> bytes:
+#: Larger page files are reported, not read: a page is a few MB at most, and
+#: cleaning one takes several times its size in memory.
+MAX_PAGE_BYTES = 200 * 1024 * 1024
+
+
+def read_page_file(path: Path) -> bytes:
+    """The bytes of a regular file of at most MAX_PAGE_BYTES; InputError
+    otherwise. Opened without blocking, so that a named pipe or a device
+    among the pages (or a symlink to one) is refused instead of waiting for
+    a writer or reading forever."""
     try:
-        return path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        with os.fdopen(fd, "rb") as fh:
+            st = os.fstat(fd)
+            if not stat.S_ISREG(st.st_mode):
+                raise InputError(f"{path}: not a regular file (a named pipe, a device or a socket)")
+            if st.st_size > MAX_PAGE_BYTES:
+                raise InputError(f"{path}: too large to be a page ({st.st_size:,} bytes; the limit is {MAX_PAGE_BYTES:,})")
+            data = fh.read(MAX_PAGE_BYTES + 1)
     except OSError as exc:
         raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from exc
-
-
-def read_text(path: Path) -> str:
-    return decode(read_bytes(path), str(path))
+    if len(data) > MAX_PAGE_BYTES:  # it grew while being read
+        raise InputError(f"{path}: too large to be a page (over the limit of {MAX_PAGE_BYTES:,} bytes)")
+    return data
 
 
 _tmp_counter = itertools.count()

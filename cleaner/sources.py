@@ -15,14 +15,13 @@ import hashlib
 import json
 import os
 import re
-import stat
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from .html import sniff_kind
-from .io import InputError
+from .io import InputError, read_page_file
 from .sites import host_of
 
 #: File names picked up when walking a folder (a page's kind is sniffed from its content).
@@ -71,9 +70,8 @@ class Page:
             return
         try:
             self.data = read_page_file(self.file)
-        except (OSError, InputError) as exc:
-            reason = f"cannot read: {exc.strerror or exc}" if isinstance(exc, OSError) else str(exc)
-            self.data, self.error = b"", f"{self.file}: {reason}"
+        except InputError as exc:
+            self.data, self.error = b"", str(exc)
             return
         head = self.data[:4096]
         if head.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16: sniff the decoded text, not NUL-interleaved bytes
@@ -97,28 +95,6 @@ class Page:
             digest.update(self.data.encode("utf-8", "surrogatepass") if isinstance(self.data, str) else self.data or b"")
         digest.update(f"\0{self.url or ''}\0{self.kind or ''}".encode("utf-8", "surrogatepass"))
         return digest.hexdigest()
-
-
-#: Larger page files are reported, not read: a page is a few MB at most, and
-#: cleaning one takes several times its size in memory.
-MAX_PAGE_BYTES = 200 * 1024 * 1024
-
-
-def read_page_file(path: Path) -> bytes:
-    """The bytes of a regular file of at most MAX_PAGE_BYTES. Opened without
-    blocking, so that a named pipe or a device among the pages (or a symlink
-    to one) is refused instead of waiting for a writer or reading forever."""
-    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
-    with os.fdopen(fd, "rb") as fh:
-        st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode):
-            raise InputError("not a regular file (a named pipe, a device or a socket)")
-        if st.st_size > MAX_PAGE_BYTES:
-            raise InputError(f"too large to be a page ({st.st_size:,} bytes; the limit is {MAX_PAGE_BYTES:,})")
-        data = fh.read(MAX_PAGE_BYTES + 1)
-    if len(data) > MAX_PAGE_BYTES:  # it grew while being read
-        raise InputError(f"too large to be a page (over the limit of {MAX_PAGE_BYTES:,} bytes)")
-    return data
 
 
 _UNSAFE = re.compile(r"[^\w.@+=-]+")

@@ -202,8 +202,7 @@ class WorkerPool:
         """Wait for at least one chunk (or all of them) and return its results."""
         results: list[tuple[Task, Any]] = []
         while self._pending and (all_done or not results):
-            finished, _ = wait(self._pending, timeout=POLL_SECONDS, return_when=FIRST_COMPLETED)
-            self._kill_overdue()
+            finished = self._poll(self._pending)
             lost: list[Task] = []
             for future in finished:
                 tasks = self._pending.pop(future)
@@ -220,6 +219,12 @@ class WorkerPool:
 
     def _results(self, tasks: list[Task], results: list[Any]) -> list[tuple[Task, Any]]:
         return [(t, self.on_lost(t.item, r.reason) if isinstance(r, Failed) else r) for t, r in zip(tasks, results)]
+
+    def _poll(self, futures) -> set[Future]:
+        """The futures done within POLL_SECONDS; a stuck worker is killed meanwhile."""
+        finished, _ = wait(futures, timeout=POLL_SECONDS, return_when=FIRST_COMPLETED)
+        self._kill_overdue()
+        return finished
 
     def _kill_overdue(self) -> None:
         """Kill a worker stuck on one page past the hard limit."""
@@ -269,11 +274,8 @@ class WorkerPool:
             future = self._spawning_submit([(task.serial, task.item)])
         except (BrokenProcessPool, RuntimeError):
             return self._repair([task])
-        while True:
-            finished, _ = wait([future], timeout=POLL_SECONDS)
-            self._kill_overdue()
-            if finished:
-                break
+        while not self._poll([future]):
+            pass
         try:
             results = self._results([task], future.result())
             self._barren_breaks = 0

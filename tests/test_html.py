@@ -155,9 +155,15 @@ def test_generic_path_drops_headline_byline_date_caption_share_and_related_block
 def test_prepare_drops_never_text_elements_and_measures_the_text_outside_the_chrome():
     page = ("<html><head><style>p{color:red}</style></head><body><nav>Home News Sport</nav>"
             "<script>var x = 1;</script><p>Isi   berita.</p><aside>Terpopuler</aside><footer>Hak cipta</footer></body></html>")
-    slim, content_length = extract.prepare(page)
-    assert "<script" not in slim and "<style" not in slim and "<nav>Home News Sport</nav>" in slim
-    assert content_length == len("Isi berita.")
+    prepared = extract.prepare_page(page)
+    assert "<script" not in prepared.html and "<style" not in prepared.html and "<nav>Home News Sport</nav>" in prepared.html
+    assert prepared.content_length == len("Isi berita.")
+
+
+def generic_text(page: str) -> str:
+    """What the generic extractor finds, as one text."""
+    lines, _ = extract.extract_generic(page)
+    return "\n".join(ln.text for ln in lines)
 
 
 def fake_trafilatura(monkeypatch, fast_text: str, full_text: str) -> list[bool]:
@@ -178,13 +184,13 @@ LIST_PAGE = "<html><body><main>" + "<h2>Pilihan</h2><p>Sebuah paragraf panjang t
 def test_a_fast_pass_that_finds_little_of_the_page_is_retried_in_full(monkeypatch):
     # a round-up page: the fast pass keeps one section, the full run all of them
     calls = fake_trafilatura(monkeypatch, "Satu bagian.", "Satu bagian.\nBagian kedua.\nBagian ketiga.")
-    assert extract.extract_text(LIST_PAGE) == "Satu bagian.\nBagian kedua.\nBagian ketiga."
+    assert generic_text(LIST_PAGE) == "Satu bagian.\nBagian kedua.\nBagian ketiga."
     assert calls == [True, False]
 
 
 def test_the_full_run_is_kept_only_when_it_finds_more(monkeypatch):
     calls = fake_trafilatura(monkeypatch, "Satu bagian.", "")
-    assert extract.extract_text(LIST_PAGE) == "Satu bagian."
+    assert generic_text(LIST_PAGE) == "Satu bagian."
     assert calls == [True, False]
 
 
@@ -192,5 +198,5 @@ def test_an_article_the_fast_pass_finds_is_not_retried_however_big_the_menus(mon
     article = "Paragraf berita yang cukup panjang untuk dibaca. " * 8
     page = f"<html><body><nav>{'Menu ' * 2000}</nav><article><p>{article}</p></article><footer>{'Tautan ' * 2000}</footer></body></html>"
     calls = fake_trafilatura(monkeypatch, article.strip(), "Seluruh halaman.")
-    assert extract.extract_text(page) == article.strip()
+    assert generic_text(page) == article.strip()
     assert calls == [True]

@@ -14,7 +14,7 @@ import pytest
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from cleaner import sources
+from cleaner import io as cleaner_io
 from cleaner.sources import Fields, iter_pages, safe_id, single_file, stdin_page, walk_folder
 
 HTML = (
@@ -272,7 +272,7 @@ def test_a_named_pipe_or_a_device_among_the_pages_is_refused_without_blocking(tm
 
 
 def test_a_page_file_over_the_size_limit_is_reported_not_read(tmp_path, monkeypatch):
-    monkeypatch.setattr(sources, "MAX_PAGE_BYTES", 1024)
+    monkeypatch.setattr(cleaner_io, "MAX_PAGE_BYTES", 1024)
     (tmp_path / "huge.html").write_bytes(b"<p>x</p>" * 1000)
     (page,) = walk_folder(tmp_path)
     page.load()

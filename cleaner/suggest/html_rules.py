@@ -6,7 +6,7 @@ from __future__ import annotations
 from selectolax.lexbor import LexborHTMLParser
 
 from .. import html as H
-from ..extract import extract_lines
+from ..extract import extract_generic
 from ..rules import RuleFile
 from .crawl import CrawlPage
 from .evaluate import compile_rule
@@ -58,5 +58,5 @@ def render_html_pages(pages: list[CrawlPage], generic: RuleFile, html_rules: lis
         if body is not None:
             page.lines = H.render_lines(body)
         else:
-            page.lines = extract_lines(tree.html or "", page.url or H.page_url(tree))
+            page.lines, _ = extract_generic(tree.html or "", page.url or H.page_url(tree))
 
