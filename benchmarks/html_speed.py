@@ -2,8 +2,9 @@
 """HTML-mode throughput: cleaner (site rules / generic path) vs plain trafilatura.
 
 The pages of <corpus>/dev/html (22 labelled Indonesian news pages; with
-``--set generic-dev`` or ``--set all`` also the 150 WCXB pages of
-<corpus>/generic-dev/html) are read into memory as bytes first. Then, for each
+``--set pool`` the 47 tribunnews pages of <corpus>/dev/html-pool, the site
+path's yardstick; with ``--set generic-dev`` the 150 WCXB pages of
+<corpus>/generic-dev/html; ``--set all`` all three) are read into memory as bytes first. Then, for each
 system, N timed runs (default 5) extract every page once, in one process,
 pinned to one core (os.sched_setaffinity(0, {0}) where available). Systems:
 
@@ -33,7 +34,7 @@ from pathlib import Path
 
 from _common import DEFAULT_CORPUS, HTML_SYSTEMS, load_html_systems, load_pages, pin_one_core, time_runs, write_json
 
-SETS = {"dev": "dev/html", "generic-dev": "generic-dev/html"}
+SETS = {"dev": "dev/html", "pool": "dev/html-pool", "generic-dev": "generic-dev/html"}
 DEFAULT_SYSTEMS = ("cleaner", "cleaner-generic", "trafilatura")
 
 
@@ -41,8 +42,9 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS,
                     help="corpus root holding dev/html and generic-dev/html (default: %(default)s)")
-    ap.add_argument("--set", choices=("dev", "generic-dev", "all"), default="dev",
-                    help="page set(s) to time (default: dev, the 22 labelled news pages)")
+    ap.add_argument("--set", choices=(*SETS, "all"), default="dev",
+                    help="page set(s) to time: dev (the 22 labelled news pages), pool (the 47 tribunnews "
+                    "pages of dev/html-pool), generic-dev (150 WCXB pages) or all (default: dev)")
     ap.add_argument("--runs", "-n", type=int, default=5, help="timed runs per system (default: 5)")
     ap.add_argument("--warmup", type=int, default=0,
                     help="untimed passes over all pages before the timed runs (default: 0)")
