@@ -38,7 +38,7 @@ from _common import DEFAULT_CORPUS, fmt, generic_rules_dir, list_pages, list_tex
 
 from cleaner import Cleaner  # after _common, which puts the working tree first on sys.path
 from cleaner.score import Aggregate, FileRow, score_dirs
-from cleaner.suggest import suggest
+from cleaner.suggest import render_toml, suggest
 
 SYSTEMS = ("generic", "suggested", "hand")
 EPS = 0.0005
@@ -51,7 +51,7 @@ def draft_rules(pool: Path, site: str, dest: Path) -> tuple[Path, int, float]:
     seconds = time.perf_counter() - t0
     generic_rules_dir(dest)
     (dest / "sites").mkdir(parents=True, exist_ok=True)
-    (dest / "sites" / f"{site}.toml").write_text(suggestion.to_toml(), encoding="utf-8")
+    (dest / "sites" / f"{site}.toml").write_text(render_toml(suggestion), encoding="utf-8")
     return dest, len(suggestion.rules), seconds
 
 

@@ -6,7 +6,7 @@
 """
 
 from .api import Cleaner, CleanResult, clean, clean_many
+from .page import Page, PageOutcome, Removal, Trace
 from .rules import RuleError, load_rules
-from .text import Removal
 
-__all__ = ["Cleaner", "CleanResult", "Removal", "RuleError", "clean", "clean_many", "load_rules"]
+__all__ = ["Cleaner", "CleanResult", "Page", "PageOutcome", "Removal", "RuleError", "Trace", "clean", "clean_many", "load_rules"]

@@ -1,66 +1,51 @@
 """The public API: a reusable `Cleaner`, the one-call `clean()` and the
 lazy `clean_many()`.
 
-A Cleaner compiles its rules once. It is safe to share between threads
-(cleaning keeps no state between pages; the per-site rule lists it caches are
-built idempotently) and it pickles small (a worker process reloads the same
-rule folders), so it can be shipped to process pools and distributed engines.
+A Cleaner compiles its rules once. `Cleaner.run(Page) -> PageOutcome` is the
+engine: the page is decoded once, its kind decided once, an HTML page parsed
+once into the one tree the HTML stage works on; the text phases then run on
+its lines. The other methods are conveniences over `run`.
+
+A Cleaner is safe to share between threads (cleaning keeps no state between
+pages; the per-site rule lists it caches are built idempotently) and it
+pickles small (a worker process reloads the same rule folders), so it can be
+shipped to process pools and distributed engines.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+import time
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import lru_cache
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path, PurePath
 
 from . import html as H
-from .extract import extract_generic
-from .io import decode
-from .rules import HTML_PHASES, SHIPPED_RULES, TEXT_PHASES, HtmlRule, Rule, RuleFile, RuleSet, load_rules
+from .html_stage import run_html_stage
+from .io import InputError, decode
+from .page import ERROR, HTML, TEXT, TEXT_LINES, Page, PageOutcome, Trace, failed
+from .phases import Rule
+from .rules import SHIPPED_RULES, RuleFile, RuleSet, by_phase, load_rules
 from .sites import SiteMatch, detect_site
-from .text import Line, Removal, run_phases, split_lines
+from .text import TextRun, run_text_phases, split_lines
 
-
-@dataclass
-class CleanResult:
-    """What cleaning one page gave: the text and how it was obtained."""
-
-    text: str  # cleaned body, one paragraph per line, no trailing newline
-    site: str | None  # detected site, None when only generic rules ran
-    site_source: str | None  # "option", "url", "folder", "signature" or None
-    removed: list[Removal] = field(default_factory=list)
-    url: str | None = None  # the page URL, given or (HTML) declared by the page
-    # "text", "site-body" (HTML body rule), "generic" (HTML fallback: trafilatura) or
-    # "generic-large" (HTML fallback on a page too big or too deep for trafilatura: its content rendered)
-    extractor: str = "text"
-    body_rule: str | None = None  # HTML: id of the body rule that picked the body (extractor "site-body")
-    # The numbered lines the text phases started from (the page's lines, or the
-    # rendered body of an HTML page): what `removed[].line` refers to.
-    input_lines: list[Line] = field(default_factory=list, repr=False, compare=False)
-
-    @property
-    def fired(self) -> dict[str, int]:
-        """How many pieces each rule removed."""
-        return dict(Counter(r.rule_id for r in self.removed))
+#: The public name of a page's outcome.
+CleanResult = PageOutcome
 
 
 class Cleaner:
-    """Rules loaded and compiled once; `clean()` is then cheap and thread-safe.
+    """Rules loaded and compiled once; cleaning is then cheap and thread-safe.
 
     `rules_dirs` are user folders that override or extend the shipped rules
     (a site file there replaces the shipped file of the same domain).
     """
 
-    def __init__(self, rules_dirs: list[Path | str] | tuple = (), *, shipped: bool = True):
+    def __init__(self, rules_dirs: Sequence[Path | str] = (), *, shipped: bool = True):
         self.rules_dirs = tuple(Path(d) for d in rules_dirs)
         folders = ((SHIPPED_RULES,) if shipped else ()) + self.rules_dirs
         self.rules: RuleSet = load_rules(*folders)
-        self._phases: dict[str | None, dict[str, list[Rule]]] = {}
-        self._html_phases: dict[str | None, dict[str, list[HtmlRule]]] = {}
+        self._rules_for: dict[tuple[str, str | None], dict[str, list[Rule]]] = {}
 
     def fingerprint(self) -> str:
         """Changes whenever the loaded rules or the package version change: a
@@ -84,74 +69,114 @@ class Cleaner:
         files = [self.rules.sites[site]] if site in self.rules.sites else []
         return files + [self.rules.global_rules]
 
+    def rules_for(self, mode: str, site: str | None) -> dict[str, list[Rule]]:
+        """The rules of each phase of a mode for a site: the site's first, then the global ones."""
+        key = (mode, site)
+        if key not in self._rules_for:
+            self._rules_for[key] = by_phase(mode, *(f.of(mode) for f in self._files_for(site)))
+        return self._rules_for[key]
+
     def phases_for(self, site: str | None) -> dict[str, list[Rule]]:
         """Text rules per phase for a site: the site's first, then the global ones."""
-        if site not in self._phases:
-            files = self._files_for(site)
-            self._phases[site] = {p: [r for f in files for r in f.text[p]] for p in TEXT_PHASES}
-        return self._phases[site]
+        return self.rules_for("text", site)
 
-    def html_phases_for(self, site: str | None) -> dict[str, list[HtmlRule]]:
+    def html_phases_for(self, site: str | None) -> dict[str, list[Rule]]:
         """HTML rules per phase for a site: the site's first, then the global ones."""
-        if site not in self._html_phases:
-            files = self._files_for(site)
-            self._html_phases[site] = {p: [r for f in files for r in f.html[p]] for p in HTML_PHASES}
-        return self._html_phases[site]
+        return self.rules_for("html", site)
 
     def detect(self, *, site=None, url=None, path=None, text=None) -> SiteMatch:
         return detect_site(self.rules, site=site, url=url, path=path, text=text)
 
-    def clean(
-        self,
-        text: str,
-        *,
-        url: str | None = None,
-        site: str | None = None,
-        path: str | PurePath | None = None,
-    ) -> CleanResult:
+    # -- the engine --------------------------------------------------------------
+
+    def run(self, page: Page, *, trace: bool = False) -> PageOutcome:
+        """Clean one page. An input that cannot be used (undecodable, a
+        record without content) gives an outcome with status "error" and a
+        one-line message; other errors are raised. With `trace`, the outcome
+        records what each phase did (see page.Trace)."""
+        if page.error:
+            return failed(page, page.error, "input")
+        started = time.perf_counter()
+        data = page.data if page.data is not None else ""
+        kind = page.kind or H.sniff_kind(data)
+        try:
+            content = _decoded(data, kind, page.source)
+        except InputError as exc:
+            return failed(page.replace(kind=kind), str(exc), "input")
+        decoded = time.perf_counter()
+        record = Trace() if trace else None
+        removed = []
+        timings = [("decode", decoded - started)]
+        extractor, body_rule, reason, url = TEXT_LINES, None, "", page.url
+        if kind == HTML:
+            tree = H.parse_html(content)
+            parsed = time.perf_counter()
+            url = url or H.page_url(tree)
+            match = self.detect(site=page.site, url=url, path=page.relpath)
+            site = match.site if match.has_rules else None
+            html = run_html_stage(tree, self.rules_for("html", site), url, removed, record)
+            lines, extractor, body_rule, reason = html.lines, html.extractor, html.body_rule, html.reason
+            timings += [("parse", parsed - decoded), ("html", time.perf_counter() - parsed)]
+        else:
+            match = self.detect(site=page.site, url=url, path=page.relpath, text=content)
+            site = match.site if match.has_rules else None
+            lines = split_lines(content)
+        if record is not None:
+            record.note("site", _site_note(match))
+            if reason:
+                record.note("extractor", reason)
+        text_started = time.perf_counter()
+        text_run = TextRun(lines, TEXT if kind == TEXT else HTML, removed, record)
+        kept = run_text_phases(lines, self.rules_for("text", site), text_run)
+        timings.append(("text", time.perf_counter() - text_started))
+        return PageOutcome(
+            text="\n".join(ln.text for ln in kept),
+            site=match.site,
+            site_source=match.source,
+            removed=tuple(removed),
+            url=url,
+            extractor=extractor,
+            body_rule=body_rule,
+            reason=reason,
+            id=page.id,
+            source=page.source,
+            kind=kind,
+            chars_in=len(data),
+            timings=tuple(timings),
+            input_lines=tuple(lines),
+            trace=record,
+        )
+
+    # -- conveniences --------------------------------------------------------------
+
+    def clean(self, text: str, *, url: str | None = None, site: str | None = None,
+              path: str | PurePath | None = None) -> PageOutcome:
         """Clean one scraped text. `path` is relative to the input root (its
         first folder may name the site); `url` and `site` help detection."""
-        match = self.detect(site=site, url=url, path=path, text=text)
-        return self._finish(split_lines(text), match, [], url=url, extractor="text")
+        return self.clean_page(text, kind=TEXT, url=url, site=site, path=path)
 
-    def clean_html(
-        self,
-        page: str | bytes,
-        *,
-        url: str | None = None,
-        site: str | None = None,
-        path: str | PurePath | None = None,
-    ) -> CleanResult:
+    def clean_html(self, page: str | bytes, *, url: str | None = None, site: str | None = None,
+                   path: str | PurePath | None = None) -> PageOutcome:
         """Clean one HTML page (bytes are decoded: BOM, meta charset, detection).
         The page's canonical / og:url is used for site detection when `url` is None."""
-        if isinstance(page, bytes):
-            page = H.decode_html(page, str(path or "<html>"))
-        tree = H.parse_html(page)
-        url = url or H.page_url(tree)
-        match = self.detect(site=site, url=url, path=path)
-        rules = self.html_phases_for(match.site if match.has_rules else None)
-        removed: list[Removal] = []
-        H.drop_nodes(tree, rules["drop"], removed)
-        H.drop_headed_widgets(tree, rules["drop_heading"], removed)
-        body, body_rule = H.pick_body(tree, rules["body"])
-        if body is not None:
-            lines, extractor = H.render_lines(body), "site-body"
-        else:
-            lines, extractor = extract_generic(tree.html or "", url, parsed=True)
-        result = self._finish(lines, match, removed, url=url, extractor=extractor)
-        result.body_rule = body_rule
-        return result
+        return self.clean_page(page, kind=HTML, url=url, site=site, path=path)
 
-    def clean_page(self, page: str | bytes, *, kind: str | None = None, source: str | None = None, **kwargs) -> CleanResult:
+    def clean_page(self, page: str | bytes, *, kind: str | None = None, source: str | None = None,
+                   url: str | None = None, site: str | None = None, path: str | PurePath | None = None,
+                   trace: bool = False) -> PageOutcome:
         """Clean a page of either kind ('html' or 'text'; sniffed when None).
-        `source` names the page in decoding errors (default: its path)."""
-        kind = kind or H.sniff_kind(page)
-        source = source or str(kwargs.get("path") or "<page>")
-        if isinstance(page, bytes):
-            page = H.decode_html(page, source) if kind == "html" else decode(page, source)
-        return self.clean_html(page, **kwargs) if kind == "html" else self.clean(page, **kwargs)
+        `source` names the page in decoding errors (default: its path);
+        raises InputError for a page that cannot be decoded."""
+        outcome = self.run(
+            Page(page, kind=kind, url=url, site=site, path=PurePath(path) if path is not None else None,
+                 source=source or str(path or "<page>")),
+            trace=trace,
+        )
+        if outcome.status == ERROR:
+            raise InputError(outcome.error)
+        return outcome
 
-    def clean_many(self, pages: Iterable[str | bytes | Mapping], **defaults) -> Iterator[CleanResult]:
+    def clean_many(self, pages: Iterable[str | bytes | Mapping], **defaults) -> Iterator[PageOutcome]:
         """Clean pages one by one, lazily (a generator: memory stays flat).
 
         A page is its content (str or bytes, kind sniffed) or a mapping with
@@ -162,37 +187,33 @@ class Cleaner:
             if isinstance(page, Mapping):
                 options = {**defaults, **{k: page[k] for k in ("url", "site", "path") if k in page}}
                 if "html" in page:
-                    yield self.clean_page(page["html"], kind="html", **options)
+                    yield self.clean_page(page["html"], kind=HTML, **options)
                 elif "text" in page:
-                    yield self.clean_page(page["text"], kind="text", **options)
+                    yield self.clean_page(page["text"], kind=TEXT, **options)
                 else:
                     yield self.clean_page(page["page"], **options)
             else:
                 yield self.clean_page(page, **defaults)
 
-    def _finish(self, lines: list[Line], match: SiteMatch, removed: list[Removal], *, url, extractor) -> CleanResult:
-        """Run the text phases of the detected site on the lines. Scrape
-        duplicates are a text-export artefact: lines rendered from a parsed
-        page repeat only when the article repeats them (answer keys, tables)."""
-        phases = self.phases_for(match.site if match.has_rules else None)
-        kept = run_phases(lines, phases, removed, duplicates=extractor == "text")
-        return CleanResult(
-            text="\n".join(ln.text for ln in kept),
-            site=match.site,
-            site_source=match.source,
-            removed=removed,
-            url=url,
-            extractor=extractor,
-            input_lines=lines,
-        )
+
+def _decoded(data: str | bytes, kind: str, source: str) -> str:
+    if isinstance(data, str):
+        return data
+    return H.decode_html(data, source) if kind == HTML else decode(data, source)
+
+
+def _site_note(match: SiteMatch) -> str:
+    if match.site is None:
+        return "no site detected: generic rules only"
+    rules = "its rule file" if match.has_rules else "no rule file: generic rules only"
+    return f"{match.site}, detected by {match.source}; {rules}"
 
 
 def _rebuild(folders: tuple[Path, ...]) -> Cleaner:
     c = Cleaner.__new__(Cleaner)
     c.rules_dirs = tuple(f for f in folders if f != SHIPPED_RULES)
     c.rules = load_rules(*folders)
-    c._phases = {}
-    c._html_phases = {}
+    c._rules_for = {}
     return c
 
 
@@ -201,11 +222,11 @@ def default_cleaner() -> Cleaner:
     return Cleaner()
 
 
-def clean(page: str | bytes, *, url: str | None = None, site: str | None = None, path=None) -> CleanResult:
+def clean(page: str | bytes, *, url: str | None = None, site: str | None = None, path=None) -> PageOutcome:
     """Clean one page, HTML or text (sniffed), with the shipped rules (loaded once per process)."""
     return default_cleaner().clean_page(page, url=url, site=site, path=path)
 
 
-def clean_many(pages: Iterable[str | bytes | Mapping], **defaults) -> Iterator[CleanResult]:
+def clean_many(pages: Iterable[str | bytes | Mapping], **defaults) -> Iterator[PageOutcome]:
     """Clean pages lazily with the shipped rules; see Cleaner.clean_many."""
     return default_cleaner().clean_many(pages, **defaults)

@@ -43,8 +43,9 @@ from pathlib import Path, PurePosixPath
 from typing import IO, Any
 
 from .api import Cleaner
-from .io import TEMPORARY_NAME, InputError, as_output, open_temporary, temporary_prefix, write_atomic
-from .sources import Page
+from .io import TEMPORARY_NAME, as_output, open_temporary, temporary_prefix, write_atomic
+from .page import DUPLICATE, ERROR, OK, Page, PageOutcome, failed
+from .sources import fingerprint, load
 from .workers import PageTimeout, WorkerPool, batched, page_time_limit
 
 #: Pages sent to a worker in one task: one round trip per page costs as much
@@ -85,18 +86,17 @@ class BatchSummary:
     failures: list[str] = field(default_factory=list)
     stopped: str | None = None  # why the run stopped before the end of its input
 
-    def add(self, entry: dict) -> None:
-        status = entry["status"]
-        if status == "ok":
+    def add(self, outcome: PageOutcome) -> None:
+        if outcome.status == OK:
             self.done += 1
-            self.sites[entry["site"] or "(generic)"] += 1
-            self.extractors[entry["extractor"]] += 1
-            self.fired.update(entry["fired"])
-        elif status == "duplicate":
+            self.sites[outcome.site or "(generic)"] += 1
+            self.extractors[outcome.extractor] += 1
+            self.fired.update(outcome.fired)
+        elif outcome.status == DUPLICATE:
             self.duplicates += 1
         else:
             self.failed += 1
-            self.failures.append(entry["error"])
+            self.failures.append(outcome.error)
 
 
 # -- cleaning one page -------------------------------------------------------------
@@ -109,60 +109,52 @@ DEFAULT_PAGE_TIMEOUT = 120.0
 STORAGE_FULL = {errno.ENOSPC, errno.EDQUOT, errno.EROFS}
 
 
-def clean_one(cleaner: Cleaner, page: Page, site: str | None = None, url: str | None = None, timeout: float | None = None) -> dict:
-    """Clean one page; never raises: a failure becomes an entry with status
-    'error'. `timeout`: seconds before the page is given up (main thread only)."""
-    page.load()
-    entry: dict[str, Any] = {"id": page.id, "input": page.source, "url": page.url or url}
-    chars_in = len(page.data or "")
+def clean_one(cleaner: Cleaner, page: Page, timeout: float | None = None) -> PageOutcome:
+    """Read (if need be) and clean one page; never raises: a failure is an
+    outcome with status 'error'. `timeout`: seconds before the page is given
+    up (main thread only)."""
+    page = load(page)
     try:
-        if page.error:
-            raise InputError(page.error)
         with page_time_limit(timeout):
-            result = cleaner.clean_page(
-                page.data, kind=page.kind, source=page.source, site=site, url=page.url or url, path=page.relpath
-            )
-    except InputError as exc:
-        return {**entry, "status": "error", "error": str(exc), "chars_in": chars_in}
+            return cleaner.run(page)
     except PageTimeout:
-        return {**entry, "status": "error", "error": f"{page.source}: timed out after {timeout:g} s", "chars_in": chars_in}
+        return failed(page, f"{page.source}: timed out after {timeout:g} s", "timeout")
     except Exception as exc:  # a bug or a pathological page must not stop the batch
-        return {**entry, "status": "error", "error": f"{page.source}: {type(exc).__name__}: {exc}", "chars_in": chars_in}
+        return failed(page, f"{page.source}: {type(exc).__name__}: {exc}", "internal")
+
+
+def clean_and_store(cleaner: Cleaner, options: BatchOptions, page: Page) -> PageOutcome:
+    """Clean a page and, for a .txt tree, write its output (atomically). A
+    full disk is a failure of kind 'storage_full', for the run to stop."""
+    page = page.replace(site=options.site, url=page.url or options.url)
+    outcome = clean_one(cleaner, page, options.page_timeout)
+    if outcome.status == OK and options.out_dir is not None:
+        out = options.out_dir / f"{outcome.id}.txt"
+        try:
+            write_atomic(out, as_output(outcome.text))
+        except OSError as exc:  # e.g. a page named like another page's folder
+            failure = "storage_full" if exc.errno in STORAGE_FULL else "write"
+            return outcome.replace(status=ERROR, error=f"{outcome.source}: cannot write {out}: {exc.strerror or exc}", failure=failure)
+    return outcome
+
+
+def manifest_line(outcome: PageOutcome, output: str | None, fingerprint: str | None) -> dict:
+    """A page's manifest line (MANIFEST_FIELDS; None where they do not apply)."""
+    ok = outcome.status == OK
     return {
-        **entry,
-        "url": result.url,
-        "status": "ok",
-        "site": result.site,
-        "site_source": result.site_source,
-        "extractor": result.extractor,
-        "fired": result.fired,
-        "removed": [{"rule": r.rule_id, "text": r.text} for r in result.removed],
-        "chars_in": chars_in,
-        "chars_out": len(result.text),
-        "text": result.text,
+        "id": outcome.id, "input": outcome.source, "output": output, "url": outcome.url, "status": outcome.status,
+        "site": outcome.site, "site_source": outcome.site_source, "extractor": outcome.extractor if ok else None,
+        "fired": outcome.fired if ok else None, "chars_in": outcome.chars_in if outcome.status != DUPLICATE else None,
+        "chars_out": outcome.chars_out if ok else None, "error": outcome.error, "fingerprint": fingerprint,
     }
 
 
-def clean_and_store(cleaner: Cleaner, options: BatchOptions, page: Page) -> dict:
-    """Clean a page and put its output in place (a .txt file written
-    atomically, or the JSONL record to append); returns the manifest entry.
-    A full disk is flagged (`storage_full`) for the run to stop."""
-    entry = clean_one(cleaner, page, options.site, options.url, options.page_timeout)
-    text, removed = entry.pop("text", None), entry.pop("removed", [])
-    if entry["status"] != "ok":
-        return entry
-    if options.out_dir is not None:
-        out = options.out_dir / f"{entry['id']}.txt"
-        try:
-            write_atomic(out, as_output(text))
-            entry["output"] = str(out)
-        except OSError as exc:  # e.g. a page named like another page's folder
-            entry.update(status="error", error=f"{entry['input']}: cannot write {out}: {exc.strerror or exc}")
-            entry["storage_full"] = exc.errno in STORAGE_FULL
-    if options.jsonl is not None:
-        record = {"id": entry["id"], "url": entry["url"], "site": entry["site"], "text": text, "removed": removed, "fired": entry["fired"]}
-        entry["jsonl_record"] = json_line(record)
-    return entry
+def jsonl_record(outcome: PageOutcome) -> dict:
+    """A page's record in a JSONL output."""
+    return {
+        "id": outcome.id, "url": outcome.url, "site": outcome.site, "text": outcome.text,
+        "removed": [{"rule": r.rule_id, "text": r.text} for r in outcome.removed], "fired": outcome.fired,
+    }
 
 
 def json_line(record: dict) -> str:
@@ -181,9 +173,10 @@ def storage_full_reason(exc: OSError) -> str:
     return f"cannot write{where}: {exc.strerror}"
 
 
-def lost_page_entry(page: Page, reason: str) -> dict:
-    """The entry of a page its worker process could not finish."""
-    return {"id": page.id, "input": page.source, "url": page.url, "status": "error", "error": f"{page.source}: {reason}"}
+def lost_page(page: Page, reason: str) -> PageOutcome:
+    """The outcome of a page its worker process could not finish."""
+    failure = "timeout" if reason.startswith("timed out") else "crashed"
+    return failed(page, f"{page.source}: {reason}", failure)
 
 
 # -- resume state -------------------------------------------------------------
@@ -318,10 +311,11 @@ def is_safe_id(page_id: str) -> bool:
 class BatchRun:
     """One batch: pages in, outputs + manifest out, a summary at the end."""
 
-    def __init__(self, cleaner: Cleaner, options: BatchOptions, on_page: Callable[[dict], None] | None = None):
+    def __init__(self, cleaner: Cleaner, options: BatchOptions,
+                 on_page: Callable[[PageOutcome | None], None] | None = None):
         self.cleaner = cleaner
         self.options = options
-        self.on_page = on_page or (lambda entry: None)
+        self.on_page = on_page or (lambda outcome: None)  # called once a page is recorded (None: skipped)
         self.summary = BatchSummary()
         # what else decides a page's output: the rules, and the options every page gets
         options_fp = hashlib.blake2b(f"{options.site}\0{options.url}".encode(), digest_size=4).hexdigest()
@@ -400,27 +394,29 @@ class BatchRun:
         out = self.output_path(page.id)
         return (out is not None and out.is_file()) or key in self._jsonl_ids
 
-    def _write(self, entry: dict, fp: str) -> None:
+    def _write(self, outcome: PageOutcome, fp: str) -> None:
         """Record a page: its JSONL record (if any) first, then the manifest
         line; the worker wrote a .txt output already. A kill between the two
         only redoes the page."""
-        record = entry.pop("jsonl_record", None)
-        entry = {k: entry.get(k) for k in MANIFEST_FIELDS}
-        if entry["status"] == "ok":
+        output, fingerprint = None, None
+        if outcome.status == OK:
             if self._jsonl is not None:
-                self._jsonl.write(record)
+                self._jsonl.write(json_line(jsonl_record(outcome)))
                 self._jsonl.flush()
-                entry["output"] = "<stdout>" if self._jsonl is sys.stdout else str(self.options.jsonl)
-                self._compact_jsonl = self._compact_jsonl or key_of(entry["id"]) in self._jsonl_ids
-            entry["fingerprint"] = fp
-        elif entry["status"] == "error":
-            self._forget_output(entry["id"])
+                output = "<stdout>" if self._jsonl is sys.stdout else str(self.options.jsonl)
+                self._compact_jsonl = self._compact_jsonl or key_of(outcome.id) in self._jsonl_ids
+            else:
+                output = str(self.output_path(outcome.id))
+            fingerprint = fp
+        elif outcome.status == ERROR:
+            self._forget_output(outcome.id)
         if self._manifest is not None:
-            self._manifest.write(json_line(entry))
+            line = manifest_line(outcome, output, fingerprint)
+            self._manifest.write(json_line(line))
             self._manifest.flush()
-            self._compact_manifest = self._compact_manifest or key_of(manifest_key(entry)) in self._manifest_keys
-        self.summary.add(entry)
-        self.on_page(entry)
+            self._compact_manifest = self._compact_manifest or key_of(manifest_key(line)) in self._manifest_keys
+        self.summary.add(outcome)
+        self.on_page(outcome)
 
     def request_stop(self, reason: str) -> None:
         """Stop taking new pages (e.g. on Ctrl-C): the pages in progress are
@@ -445,10 +441,10 @@ class BatchRun:
             self._close()
         return self.summary
 
-    def _record(self, entry: dict, fp: str) -> None:
-        if entry.pop("storage_full", False):
-            self.request_stop(entry["error"])
-        self._write(entry, fp)
+    def _record(self, outcome: PageOutcome, fp: str) -> None:
+        if outcome.failure == "storage_full":
+            self.request_stop(outcome.error)
+        self._write(outcome, fp)
 
     def _run_here(self, pages: Iterable[Page]) -> None:
         for page, fp in self._todo(pages):
@@ -458,7 +454,7 @@ class BatchRun:
         o = self.options
         worker_options = replace(o, manifest=None, jsonl=o.jsonl and Path("-"))  # workers only need to know the mode
         work = partial(clean_and_store, self.cleaner, worker_options)
-        pool = self._pool = WorkerPool(o.jobs, work, lost_page_entry, o.page_timeout, CHUNK_PAGES)
+        pool = self._pool = WorkerPool(o.jobs, work, lost_page, o.page_timeout, CHUNK_PAGES)
         try:
             self._feed(pool, pages)
         except BaseException:  # a second Ctrl-C, a full disk: the workers go at once
@@ -483,8 +479,8 @@ class BatchRun:
         self._record_all(pool, pool.collect(all_done=True))
 
     def _record_all(self, pool: WorkerPool, results: list) -> None:
-        for task, entry in results:
-            self._record(entry, task.meta)
+        for task, outcome in results:
+            self._record(outcome, task.meta)
         if pool.gave_up:
             self.request_stop(pool.gave_up)
 
@@ -494,18 +490,19 @@ class BatchRun:
         for page in pages:
             if self.summary.stopped:
                 return
-            fp = f"{page.fingerprint()}:{self.rules_fp}"
+            fp = f"{fingerprint(page)}:{self.rules_fp}"
             key = key_of(page.id)
             if key in self._seen:
-                self._write({"id": page.id, "input": page.source, "status": "duplicate", "error": f"{page.source}: duplicate of an earlier input with id {page.id}"}, fp)
+                error = f"{page.source}: duplicate of an earlier input with id {page.id}"
+                self._write(PageOutcome(status=DUPLICATE, id=page.id, source=page.source, error=error), fp)
                 continue
             self._seen.add(key)
             if not is_safe_id(page.id):
-                self._write({"id": page.id, "input": page.source, "status": "error", "error": f"{page.source}: unsafe output name {page.id!r}"}, fp)
+                self._write(failed(page, f"{page.source}: unsafe output name {page.id!r}", "unsafe_id"), fp)
                 continue
             if not page.error and self._up_to_date(page, fp):
                 self.summary.skipped += 1
-                self.on_page({"id": page.id, "status": "skipped"})
+                self.on_page(None)
                 continue
             yield page, fp
 

@@ -28,6 +28,7 @@ from rich.table import Table
 from .api import Cleaner
 from .batch import DEFAULT_PAGE_TIMEOUT, BatchOptions, BatchRun, BatchSummary, clean_one, default_jobs
 from .io import as_output
+from .page import Page
 from .rules import RuleError
 from .ruletest import check_all
 from .score import ScoreError, render_table, score_dirs
@@ -120,11 +121,11 @@ def is_single_page(inputs: list[str]) -> bool:
     return len(inputs) == 1 and (inputs[0] == "-" or (Path(inputs[0]).is_file() and not is_export(Path(inputs[0]))))
 
 
-def clean_to_stdout(cleaner: Cleaner, page, site: str | None, url: str | None) -> None:
-    entry = clean_one(cleaner, page, site, url)
-    if entry["status"] != "ok":
-        raise fail(entry["error"], EXIT_FAILED)
-    sys.stdout.write(as_output(entry["text"]))
+def clean_to_stdout(cleaner: Cleaner, page: Page, site: str | None, url: str | None) -> None:
+    outcome = clean_one(cleaner, page.replace(site=site, url=page.url or url))
+    if not outcome.ok:
+        raise fail(outcome.error, EXIT_FAILED)
+    sys.stdout.write(as_output(outcome.text))
 
 
 def batch_options(output: str, fmt: str, manifest: Path | None, **kwargs) -> BatchOptions:
@@ -298,7 +299,7 @@ def explain(
     """Show the page as the cleaner saw it: each line (and HTML node) kept or removed, with the rule that removed it."""
     from .explain import explain_page, render, to_dict
     from .io import InputError
-    from .sources import single_file, stdin_page
+    from .sources import load, single_file, stdin_page
 
     if page != "-":
         path = Path(page)
@@ -307,8 +308,7 @@ def explain(
         if not path.is_file() or is_export(path):
             raise fail(f"{escape(page)}: explain takes one page file (.txt or .html), not a folder or an export", EXIT_USAGE)
     cleaner = load_cleaner(rules)
-    item = stdin_page() if page == "-" else single_file(Path(page))
-    item.load()
+    item = load(stdin_page() if page == "-" else single_file(Path(page)))
     try:
         if item.error:
             raise InputError(item.error)
@@ -363,7 +363,7 @@ def rules_suggest(
 ) -> None:
     """Draft a site rule file from a crawl of that site, with the evidence of each rule (no gold needed)."""
     from .io import write_atomic
-    from .suggest import SuggestError, suggest
+    from .suggest import SuggestError, render_toml, suggest
 
     try:
         suggestion = suggest(folder, site=site, rules_dirs=rules or (), min_share=min_share)
@@ -374,9 +374,9 @@ def rules_suggest(
     except SuggestError as exc:
         raise fail(escape(str(exc)), exc.code) from None
     if output is None:
-        sys.stdout.write(suggestion.to_toml())
+        sys.stdout.write(render_toml(suggestion))
     else:
-        write_atomic(output, suggestion.to_toml())
+        write_atomic(output, render_toml(suggestion))
         if output.stem != suggestion.site:
             err.print(f"[yellow]note:[/yellow] a site file must be named {escape(suggestion.site)}.toml to load", soft_wrap=True)
     left_out = f"; {len(suggestion.rejected)} candidate(s) left out, listed at the end of the draft" if suggestion.rejected else ""

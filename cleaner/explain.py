@@ -1,17 +1,13 @@
 """Explain one page: what the cleaner saw and what each rule did to it.
 
-`explain_page` cleans a page with the real engine (Cleaner.clean_page) and
-lays its record out line by line: every line the text phases started from
-(the page's non-blank lines for a text page, the rendered body lines for an
-HTML page) is marked kept, removed (with the rule id) or changed (with the
-inline pieces removed and their rule ids). For an HTML page it also lists
-the nodes the node rules dropped and says which body rule picked the body or
-that the generic extractor ran.
-
-Whole-line removals come from the engine's `removed` records; the inline
-phase is replayed line by line with the same function and rules
-(text.strip_inline), which tells exactly which pieces left which line. The
-lines put together again must give the engine's output: `consistent` says so.
+`explain_page` cleans a page with the real engine (`Cleaner.run` with a
+trace) and lays out what the engine recorded as it ran: every line the text
+phases started from (the page's non-blank lines for a text page, the
+rendered body lines for an HTML page) marked kept, removed (with the rule
+id) or changed (with the inline pieces removed and their rule ids); for an
+HTML page also the nodes the node rules dropped, and which body rule picked
+the body or why the generic extractor ran. Nothing is replayed: the lines
+put together again must give the engine's output, and `consistent` says so.
 
 `render` turns an Explanation into rich Text lines (styled; a console that is
 not a terminal prints them plain) and `to_dict` into JSON-ready data.
@@ -19,27 +15,23 @@ not a terminal prints them plain) and `to_dict` into JSON-ready data.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from rich.text import Text
 
-from .api import Cleaner, CleanResult
-from .rules import Rule
-from .text import Line, Removal, drop_scrape_duplicates, strip_inline
+from .api import Cleaner
+from .page import CHANGED, KEPT, REMOVED, HTML, TEXT_LINES, LineFate, Removal
+from .phases import PHASES
 
-#: Statuses of a line.
-KEPT, REMOVED, CHANGED = "kept", "removed", "changed"
-#: Whole-line phases, whose removals carry the removed line's text.
-LINE_PHASES = ("duplicates", "cut_after", "drop_line")
 #: How long a dropped node's text is shown in the terminal view.
 NODE_TEXT_CHARS = 100
 
 
 @dataclass
-class Piece:
-    """An inline piece removed from a line by a strip_inline rule."""
+class Placed:
+    """An inline piece removed from a line, and where it stands in the line."""
 
     rule_id: str
     text: str
@@ -56,7 +48,7 @@ class Row:
     status: str  # KEPT, REMOVED or CHANGED
     rules: list[str] = field(default_factory=list)  # the rule(s) that removed or changed it
     phase: str | None = None  # the phase that removed the whole line
-    pieces: list[Piece] = field(default_factory=list)  # inline pieces removed (CHANGED, or REMOVED by strip_inline)
+    pieces: list[Placed] = field(default_factory=list)  # inline pieces removed (CHANGED, or REMOVED by strip_inline)
     output: str | None = None  # the line in the cleaned text (KEPT, CHANGED)
     recovered: bool = False  # a piece only a glued duplicate line held, put back as its own line
 
@@ -70,7 +62,7 @@ class Explanation:
     rule_file: str | None  # the site's rule file, None when only generic rules ran
     url: str | None
     url_from_page: bool  # the URL is the one the HTML page declares (canonical / og:url)
-    extractor: str  # "text", "site-body" or "generic"
+    extractor: str  # "text", "site-body", "generic" or "generic-large"
     body_rule: str | None
     body_note: str  # HTML: which body rule matched, or why the generic extractor ran
     node_drops: list[Removal]
@@ -88,10 +80,24 @@ class Explanation:
     def fired(self) -> Counter:
         fired: Counter = Counter(r.rule_id for r in self.node_drops)
         for row in self.rows:
-            if row.status == REMOVED and not row.pieces:
-                fired.update(row.rules)
             fired.update(p.rule_id for p in row.pieces)
+            if row.status == REMOVED:
+                fired.update(r for r in row.rules if all(p.rule_id != r for p in row.pieces))
         return fired
+
+    def by_phase(self) -> dict[str, Counter]:
+        """Lines and nodes removed, per phase (registry order), by rule."""
+        counts: dict[str, Counter] = {}
+        for r in self.node_drops:
+            counts.setdefault(r.phase, Counter())[r.rule_id] += 1
+        for row in self.rows:
+            if row.pieces:
+                counts.setdefault("strip_inline", Counter()).update(p.rule_id for p in row.pieces)
+            whole = [r for r in row.rules if all(p.rule_id != r for p in row.pieces)]
+            if row.status == REMOVED and row.phase and whole:
+                counts.setdefault(row.phase, Counter()).update(whole)
+        order = [f"html.{p.kind}" for p in PHASES.phases("html")] + [p.kind for p in PHASES.phases("text")]
+        return {phase: counts[phase] for phase in sorted(counts, key=lambda p: order.index(p) if p in order else len(order))}
 
 
 def explain_page(
@@ -104,27 +110,27 @@ def explain_page(
     site: str | None = None,
     path=None,
 ) -> Explanation:
-    """Clean `page` (HTML or text, sniffed when `kind` is None) and explain the result."""
-    result = cleaner.clean_page(page, kind=kind, source=source, url=url, site=site, path=path)
-    html = result.extractor != "text"
-    site_file = cleaner.rules.sites.get(result.site) if result.site else None
-    rows = _rows(cleaner, result)
+    """Clean `page` (HTML or text, sniffed when `kind` is None) with a trace, and lay the trace out."""
+    outcome = cleaner.clean_page(page, kind=kind, source=source, url=url, site=site, path=path, trace=True)
+    html = outcome.kind == HTML
+    site_file = cleaner.rules.sites.get(outcome.site) if outcome.site else None
+    rows = [_row(fate) for fate in outcome.trace.lines]
     output = [row.output for row in rows if row.output is not None]
     return Explanation(
         source=source,
-        kind="html" if html else "text",
-        site=result.site,
-        site_source=result.site_source,
+        kind=outcome.kind or "text",
+        site=outcome.site,
+        site_source=outcome.site_source,
         rule_file=_shown_path(site_file.path) if site_file is not None else None,
-        url=result.url,
-        url_from_page=html and url is None and result.url is not None,
-        extractor=result.extractor,
-        body_rule=result.body_rule,
-        body_note=_body_note(cleaner, result) if html else "",
-        node_drops=[r for r in result.removed if r.phase.startswith("html.")],
+        url=outcome.url,
+        url_from_page=html and url is None and outcome.url is not None,
+        extractor=outcome.extractor if html else TEXT_LINES,
+        body_rule=outcome.body_rule,
+        body_note=outcome.reason if html else "",
+        node_drops=list(outcome.trace.nodes),
         rows=rows,
-        text=result.text,
-        consistent="\n".join(output) == result.text,
+        text=outcome.text,
+        consistent="\n".join(output) == outcome.text,
     )
 
 
@@ -136,104 +142,26 @@ def _shown_path(path: Path) -> str:
         return str(path)
 
 
-def _body_note(cleaner: Cleaner, result: CleanResult) -> str:
-    if result.body_rule is not None:
-        return f"body rule {result.body_rule} matched: its node is the article body"
-    rules = cleaner.html_phases_for(result.site)["body"]
-    why = f"no body rule matched exactly one node ({', '.join(r.id for r in rules)})" if rules else "no body rule for this site"
-    if result.extractor == "generic-large":
-        return f"{why}: the page is too big or too deep for trafilatura, so its content was rendered whole"
-    return f"{why}: the generic extractor (trafilatura) ran on the pruned page"
+def _row(fate: LineFate) -> Row:
+    return Row(fate.number, fate.text, fate.status, list(fate.rules), fate.phase, _place(fate), fate.output, fate.recovered)
 
 
-def _rows(cleaner: Cleaner, result: CleanResult) -> list[Row]:
-    """Every line the text phases saw, in order, with its fate."""
-    whole: dict[tuple[int, str], list[Removal]] = defaultdict(list)
-    for r in result.removed:
-        if r.phase in LINE_PHASES:
-            whole[(r.line, r.text)].append(r)
-
-    def take(line: Line, phases: tuple[str, ...]) -> Removal | None:
-        found = whole.get((line.number, line.text), [])
-        for i, r in enumerate(found):
-            if r.phase in phases:
-                return found.pop(i)
-        return None
-
-    lines = result.input_lines
-    # The duplicate phase (text pages only) drops lines and may put back pieces
-    # that only a glued line held: replay it (a pure function) to see them.
-    units = drop_scrape_duplicates(lines, []) if result.extractor == "text" else list(lines)
-    unit_ids = {id(u) for u in units}
-    # (line, recovered) for the lines the later phases see, or (line, its Row)
-    # for a line the duplicate phase removed; in page order.
-    staged: list[tuple[Line, bool | Row]] = []
-    pending = iter(units)
-    for ln in lines:
-        if id(ln) not in unit_ids:
-            r = take(ln, ("duplicates",))
-            rule = r.rule_id if r else "builtin:duplicate"
-            staged.append((ln, Row(ln.number, ln.text, REMOVED, [rule], "duplicates")))
-            continue
-        for unit in pending:
-            staged.append((unit, unit is not ln))
-            if unit is ln:
-                break
-    staged.extend((unit, True) for unit in pending)
-
-    rows: list[Row] = []
-    survivors: list[tuple[Line, Row]] = []
-    for line, mark in staged:
-        if isinstance(mark, Row):
-            rows.append(mark)
-            continue
-        r = take(line, ("cut_after", "drop_line"))
-        if r is not None:
-            rows.append(Row(line.number, line.text, REMOVED, [r.rule_id], r.phase, recovered=mark))
-        else:
-            row = Row(line.number, line.text, KEPT, recovered=mark)
-            rows.append(row)
-            survivors.append((line, row))
-
-    rules = cleaner.phases_for(result.site)["strip_inline"]
-    later = [r for r in rules if r.scope != "first_line"]
-    by_id = {r.id: r for r in rules}
-    for index, (line, row) in enumerate(survivors):
-        removed: list[Removal] = []
-        kept = strip_inline([line], rules if index == 0 else later, removed)
-        row.pieces = _place(line.text, removed, by_id)
-        row.rules = list(dict.fromkeys(p.rule_id for p in row.pieces))
-        if not kept:
-            row.status, row.phase = REMOVED, "strip_inline"
-        else:
-            row.output = kept[0].text
-            if row.pieces:
-                row.status = CHANGED
-    return rows
-
-
-def _place(text: str, removed: list[Removal], rules: dict[str, Rule]) -> list[Piece]:
+def _place(fate: LineFate) -> list[Placed]:
     """Find each removed piece in the line (the first free occurrence)."""
     taken: list[tuple[int, int]] = []
-    pieces = []
-    for r in removed:
+    placed = []
+    for piece in fate.pieces:
         start = None
-        pos = text.find(r.text) if r.text else -1
+        pos = fate.text.find(piece.text) if piece.text else -1
         while pos >= 0:
-            end = pos + len(r.text)
+            end = pos + len(piece.text)
             if all(end <= a or pos >= b for a, b in taken):
                 start = pos
                 taken.append((pos, end))
                 break
-            pos = text.find(r.text, pos + 1)
-        replacement = ""
-        rule = rules.get(r.rule_id)
-        if rule is not None and rule.replace and start is not None:
-            m = rule.pattern.match(text, start)
-            if m is not None:
-                replacement = m.expand(rule.replace)
-        pieces.append(Piece(r.rule_id, r.text, start, replacement))
-    return pieces
+            pos = fate.text.find(piece.text, pos + 1)
+        placed.append(Placed(piece.rule_id, piece.text, start, piece.replacement))
+    return placed
 
 
 # -- output ------------------------------------------------------------------
@@ -297,7 +225,7 @@ def _row_text(row: Row, width: int) -> Text:
     return line
 
 
-def _append_piece(line: Text, piece: Piece) -> None:
+def _append_piece(line: Text, piece: Placed) -> None:
     line.append("[-", style="red")
     line.append(piece.text, style=PIECE_STYLE)
     line.append("-]", style="red")
@@ -332,6 +260,8 @@ def render(expl: Explanation) -> list[Text]:
     fired = expl.fired()
     if fired:
         out.append(Text("rules: " + ", ".join(f"{rule} {n}" for rule, n in fired.most_common())))
+    for phase, rules in expl.by_phase().items():
+        out.append(Text(f"  {phase}: " + ", ".join(f"{rule} {n}" for rule, n in rules.most_common()), style="dim"))
     if any(row.recovered for row in expl.rows):
         out.append(Text("N+: a piece that only a glued duplicate of the page held, put back as its own line", style="dim"))
     return out
@@ -359,7 +289,7 @@ def to_dict(expl: Explanation) -> dict:
                 "rules": row.rules,
                 "phase": row.phase,
                 "pieces": [
-                    {"rule": p.rule_id, "text": p.text, "start": p.start, **({"replacement": p.replacement} if p.replacement else {})}
+                    {"rule": p.rule_id, "text": p.text, "start": p.start, **({"replacement": p.replacement} if p.replacement.strip() else {})}
                     for p in row.pieces
                 ],
                 "output": row.output,
@@ -368,6 +298,7 @@ def to_dict(expl: Explanation) -> dict:
             for row in expl.rows
         ],
         "fired": dict(expl.fired().most_common()),
+        "phases": {phase: dict(rules.most_common()) for phase, rules in expl.by_phase().items()},
         "text": expl.text,
         "consistent": expl.consistent,
     }

@@ -44,13 +44,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cached_property
 
 import trafilatura
 from selectolax.lexbor import LexborHTMLParser, LexborNode
+from trafilatura.utils import load_html
 
-from .html import parse_html, render_lines
-from .text import Line, split_lines
+from .html import render_lines
+from .page import GENERIC, GENERIC_LARGE, Line
+from .text import split_lines
 
 #: trafilatura options, fixed: text only, no comments, tables kept (they can
 #: be article data), no deduplication across calls (that state is global).
@@ -71,11 +72,6 @@ TRAFILATURA_OPTIONS = dict(
 #: pass: 0.02-0.095 on the pages where it lost whole sections, 0.15 and more
 #: on every news article (dev and pool pages); 0.12 sits in that gap.
 RETRY_SHARE = 0.12
-
-#: Extractor names in a CleanResult: trafilatura ran, or the page was too big
-#: or too deep for it and its content was rendered (see the module doc).
-GENERIC = "generic"
-GENERIC_LARGE = "generic-large"
 
 #: Above this many tags ("<" in the page without scripts and styles),
 #: trafilatura is not used. On real markup its time is about linear in the
@@ -108,75 +104,97 @@ _NEVER_TEXT = ["script", "style", "noscript", "template", "svg"]
 #: content (its text, and what a too large page renders; trafilatura reads
 #: it): its size varies with the site, not with the article.
 _CHROME = ["nav", "header", "footer", "aside"]
+_CHROME_TAGS = frozenset(_CHROME)
+_RAN = "the generic extractor (trafilatura) ran on the pruned page"
 
 
 @dataclass
-class Prepared:
-    """A page made ready for the generic extractor."""
+class Generic:
+    """What the generic extractor found: the lines, which extractor, and why."""
 
-    html: str  # the page without the elements that never hold text: what trafilatura reads
-    content: LexborNode | None  # its body outside the chrome (None: the page has no body)
-
-    @cached_property
-    def content_length(self) -> int:
-        """The length of the content's text, whitespace runs counted once."""
-        return len(" ".join(self.content.text(separator=" ").split())) if self.content is not None else 0
-
-    @property
-    def too_large(self) -> bool:
-        """Too big for trafilatura (LARGE_PAGE_CHARS, LARGE_PAGE_TAGS, LARGE_PAGE_BLOCKS)."""
-        html = self.html
-        return (
-            len(html) > LARGE_PAGE_CHARS
-            or html.count("<") > LARGE_PAGE_TAGS
-            or len(_BLOCK_START.findall(html)) > LARGE_PAGE_BLOCKS
-        )
-
-    def too_deep(self) -> bool:
-        """Nested deeper than trafilatura's parser reads (TRAFILATURA_MAX_DEPTH);
-        parses the page again, so asked only when the fast pass came out short."""
-        # An element with TRAFILATURA_MAX_DEPTH - 1 ancestors. Child combinators
-        # only: the match walks up at most that far from each element.
-        too_deep = "* > " * (TRAFILATURA_MAX_DEPTH - 1) + "*"
-        return parse_html(self.html).css_first(too_deep) is not None
-
-    def rendered(self) -> list[Line]:
-        """The content rendered to lines, as a site body is."""
-        return render_lines(self.content) if self.content is not None else []
+    lines: list[Line]
+    extractor: str  # GENERIC or GENERIC_LARGE
+    reason: str
 
 
-def prepare_page(html: str, *, parsed: bool = False) -> Prepared:
-    """Parse the page, drop the elements that never hold text (the page
-    trafilatura reads), then the chrome (the content). `parsed`: the page is
-    the serialisation of a tree `html.parse_html` built, so its nesting is
-    bounded already and it is parsed as it is."""
-    tree = LexborHTMLParser(html) if parsed else parse_html(html)
+def extract_generic(tree: LexborHTMLParser, url: str | None = None) -> Generic:
+    """The article lines of a page (its one parsed tree, pruned by the node
+    rules): trafilatura, fast pass first (see the module doc), or for a page
+    too big or too deep for it, its content rendered. The tree is changed:
+    the elements that never hold text are removed first."""
     tree.strip_tags(_NEVER_TEXT)
-    slim = tree.html or ""
-    if tree.body is not None:
-        tree.strip_tags(_CHROME)
-    return Prepared(slim, tree.body)
+    page = tree.html or ""  # what trafilatura reads
+    if too_large(page):
+        return Generic(rendered_content(tree), GENERIC_LARGE, "the page is too big for trafilatura, so its content was rendered whole")
+    # trafilatura's XPath expressions run on lxml trees, not on lexbor's: the
+    # page is parsed once more, here, by trafilatura's own loader, and both
+    # passes read that one lxml tree (trafilatura copies it for each pass).
+    document = load_html(page)
+    if document is None:
+        return Generic([], GENERIC, f"{_RAN}: it found no HTML document in the page")
+    text = trafilatura.extract(document, url=url, fast=True, **TRAFILATURA_OPTIONS) or ""
+    if len(text) >= RETRY_SHARE * content_length(tree):
+        return Generic(split_lines(text), GENERIC, f"{_RAN}: fast pass")
+    if too_deep(tree):
+        return Generic(rendered_content(tree), GENERIC_LARGE,
+                       "the page is nested too deep for trafilatura's parser, so its content was rendered whole")
+    full = trafilatura.extract(document, url=url, fast=False, **TRAFILATURA_OPTIONS) or ""
+    if len(full) > len(text):
+        return Generic(split_lines(full), GENERIC, f"{_RAN}: full pass (the fast pass came out short)")
+    return Generic(split_lines(text), GENERIC, f"{_RAN}: fast pass (the full pass found no more)")
 
 
-def _trafilatura_text(page: Prepared, url: str | None) -> str | None:
-    """The article text trafilatura finds, fast pass first (see the module
-    doc); None when the page is too deep for it."""
-    text = trafilatura.extract(page.html, url=url, fast=True, **TRAFILATURA_OPTIONS) or ""
-    if len(text) < RETRY_SHARE * page.content_length:
-        if page.too_deep():
-            return None
-        full = trafilatura.extract(page.html, url=url, fast=False, **TRAFILATURA_OPTIONS) or ""
-        if len(full) > len(text):
-            return full
-    return text
+def too_large(page: str) -> bool:
+    """Too big for trafilatura (LARGE_PAGE_CHARS, LARGE_PAGE_TAGS, LARGE_PAGE_BLOCKS)."""
+    return (
+        len(page) > LARGE_PAGE_CHARS
+        or page.count("<") > LARGE_PAGE_TAGS
+        or len(_BLOCK_START.findall(page)) > LARGE_PAGE_BLOCKS
+    )
 
 
-def extract_generic(html: str, url: str | None = None, *, parsed: bool = False) -> tuple[list[Line], str]:
-    """The article lines and the extractor that found them: GENERIC
-    (trafilatura) or, for a page too big or too deep for it, GENERIC_LARGE
-    (its content rendered). `parsed`: see `prepare_page`."""
-    page = prepare_page(html, parsed=parsed)
-    text = None if page.too_large else _trafilatura_text(page, url)
-    if text is None:
-        return page.rendered(), GENERIC_LARGE
-    return split_lines(text), GENERIC
+def too_deep(tree: LexborHTMLParser) -> bool:
+    """Nested deeper than trafilatura's parser reads (TRAFILATURA_MAX_DEPTH)."""
+    # An element with TRAFILATURA_MAX_DEPTH - 1 ancestors. Child combinators
+    # only: the match walks up at most that far from each element.
+    return tree.css_first("* > " * (TRAFILATURA_MAX_DEPTH - 1) + "*") is not None
+
+
+def _chrome_tops(body: LexborNode) -> list[LexborNode]:
+    """The chrome elements of the body that are not inside another one."""
+    tops: list[LexborNode] = []
+    for node in body.css(", ".join(_CHROME)):
+        parent = node.parent
+        while parent is not None and parent.tag not in _CHROME_TAGS:
+            parent = parent.parent
+        if parent is None:
+            tops.append(node)
+    return tops
+
+
+def _tokens(node: LexborNode) -> tuple[int, int]:
+    """(characters in words, words) of a node's text."""
+    words = node.text(separator=" ").split()
+    return sum(map(len, words)), len(words)
+
+
+def content_length(tree: LexborHTMLParser) -> int:
+    """The length of the text of the page's body outside its chrome,
+    whitespace runs counted once (the tree is left as it is)."""
+    body = tree.body
+    if body is None:
+        return 0
+    chars, words = _tokens(body)
+    for node in _chrome_tops(body):
+        c, w = _tokens(node)
+        chars, words = chars - c, words - w
+    return chars + max(words - 1, 0)
+
+
+def rendered_content(tree: LexborHTMLParser) -> list[Line]:
+    """The body outside its chrome, rendered to lines as a site body is (the
+    chrome is removed from the tree)."""
+    if tree.body is None:
+        return []
+    tree.strip_tags(_CHROME)
+    return render_lines(tree.body)

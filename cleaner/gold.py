@@ -117,14 +117,15 @@ def write_drafts(
         if draft.target.exists() and not force:
             outcome = Outcome(draft, EXISTS)
         else:
-            entry = clean_one(cleaner, draft.page(), site, url)
-            if entry["status"] != "ok":
-                outcome = Outcome(draft, FAILED, error=entry["error"])
+            page = draft.page()
+            result = clean_one(cleaner, page.replace(site=site, url=page.url or url))
+            if not result.ok:
+                outcome = Outcome(draft, FAILED, error=result.error)
             else:
-                text = format_gold(entry["text"])
+                text = format_gold(result.text)
                 try:
                     write_atomic(draft.target, text)
-                    outcome = Outcome(draft, WRITTEN, site=entry["site"], empty=not text)
+                    outcome = Outcome(draft, WRITTEN, site=result.site, empty=not text)
                 except OSError as exc:
                     outcome = Outcome(draft, FAILED, error=f"cannot write {draft.target}: {exc.strerror or exc}")
         outcomes.append(outcome)

@@ -1,13 +1,8 @@
-"""HTML mode: one selectolax parse, node rules, the body rendered to lines.
-
-Phases, in a fixed order (site rules before the global ones in each):
-1. drop: remove every node a CSS selector matches (captions, widgets, promo boxes);
-2. drop_heading: remove a widget found by its heading text ("Berita Terkait");
-3. body: the first site selector that matches exactly one node is the body.
-The body is rendered to lines (one paragraph, heading, list item or
+"""HTML pages as trees: decoding, sniffing, the one selectolax parse, and
+rendering a node to lines (one paragraph, heading, list item or
 <br>-separated line each; inline tags joined; scripts and styles never
-rendered). Without a site body, the generic extractor (extract.py) runs on
-the pruned page. The text phases then run on the lines.
+rendered). The HTML phases that prune the tree and pick the body are in
+phases/html_nodes.py; html_stage.py runs them.
 
 A page with pathological nesting is flattened before it is parsed
 (`parse_html`, `flatten_deep`): parsing is quadratic in the nesting depth.
@@ -16,13 +11,12 @@ A page with pathological nesting is flattened before it is parsed
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from .io import decode
-from .rules import HtmlRule
-from .text import Line, Removal, normalise
+from .page import Line
+from .text import normalise
 
 #: Elements that start a new line when rendered.
 BLOCK_TAGS = frozenset(
@@ -185,40 +179,11 @@ def heading_of(node: LexborNode) -> str:
     return node_text(head if head is not None else node, 120)
 
 
-def selected(rule: HtmlRule, tree: LexborHTMLParser) -> list[LexborNode]:
-    """The nodes a rule acts on in a page (body: the one node, if exactly one)."""
-    nodes = tree.css(rule.css)
-    if rule.kind == "drop_heading":
-        return [n for n in nodes if rule.heading.fullmatch(heading_of(n))]
-    if rule.kind == "body":
-        return nodes if len(nodes) == 1 else []
-    return nodes
-
-
-def drop_nodes(tree: LexborHTMLParser, rules: Sequence[HtmlRule], removed: list[Removal]) -> None:
-    for rule in rules:
-        for node in tree.css(rule.css):
-            if node.parent is None:
-                continue  # already gone with an ancestor
-            removed.append(Removal(rule.id, "html.drop", 0, node_text(node)))
-            node.decompose()
-
-
-def drop_headed_widgets(tree: LexborHTMLParser, rules: Sequence[HtmlRule], removed: list[Removal]) -> None:
-    for rule in rules:
-        for node in tree.css(rule.css):
-            if node.parent is not None and rule.heading.fullmatch(heading_of(node)):
-                removed.append(Removal(rule.id, "html.drop_heading", 0, node_text(node)))
-                node.decompose()
-
-
-def pick_body(tree: LexborHTMLParser, rules: Sequence[HtmlRule]) -> tuple[LexborNode | None, str | None]:
-    """The first body selector matching exactly one node, and its rule id."""
-    for rule in rules:
-        nodes = tree.css(rule.css)
-        if len(nodes) == 1:
-            return nodes[0], rule.id
-    return None, None
+def only_node(root: LexborHTMLParser | LexborNode, css: str) -> LexborNode | None:
+    """The node `css` matches below `root` if it matches exactly one (how a
+    body selector counts), else None."""
+    nodes = root.css(css)
+    return nodes[0] if len(nodes) == 1 else None
 
 
 def render_lines(root: LexborNode) -> list[Line]:

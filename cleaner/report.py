@@ -33,7 +33,7 @@ from pathlib import Path, PurePosixPath
 
 from . import html as H
 from .io import InputError, decode
-from .score import Aggregate, FileRow, Report, ScoreError, _index_preds, _lines, _read, _stem_key, score_dirs
+from .score import Aggregate, FileRow, Report, ScoreError, index_files, read_file, score_dirs, stem_key, text_lines
 
 __all__ = ["FileView", "Row", "build_report", "compare_file", "write_report"]
 
@@ -263,7 +263,7 @@ def raw_lines(path: Path) -> tuple[list[str], str]:
             tree = LexborHTMLParser(H.decode_html(data, str(path)))
             root = tree.body or tree.root
             return ([ln.text for ln in H.render_lines(root)] if root is not None else []), kind
-        return _lines(decode(data, str(path))), kind
+        return text_lines(decode(data, str(path))), kind
     except InputError as exc:
         raise ScoreError(str(exc)) from exc
 
@@ -272,24 +272,24 @@ def _pairs(pred: Path, gold: Path, raw: Path | None) -> dict[str, tuple[Path, Pa
     """relpath -> (gold file, prediction file or None, raw file or None), as score_dirs pairs them."""
     if gold.is_file():
         rel = PurePosixPath(gold.name)
-        pred_path = pred if pred.is_file() else _index_preds(pred).get(_stem_key(rel))
-        raw_path = None if raw is None else (raw if raw.is_file() else _index_preds(raw).get(_stem_key(rel)))
+        pred_path = pred if pred.is_file() else index_files(pred).get(stem_key(rel))
+        raw_path = None if raw is None else (raw if raw.is_file() else index_files(raw).get(stem_key(rel)))
         return {str(rel): (gold, pred_path, raw_path)}
     if raw is not None and raw.is_file():
         raise ScoreError(f"{raw}: is a file but gold {gold} is a directory")
-    preds = _index_preds(pred)
-    raws = _index_preds(raw) if raw is not None else {}
+    preds = index_files(pred)
+    raws = index_files(raw) if raw is not None else {}
     out = {}
     for path in sorted(gold.rglob("*.txt")):
         if path.is_file():
             rel = PurePosixPath(path.relative_to(gold).as_posix())
-            out[str(rel)] = (path, preds.get(_stem_key(rel)), raws.get(_stem_key(rel)))
+            out[str(rel)] = (path, preds.get(stem_key(rel)), raws.get(stem_key(rel)))
     return out
 
 
 def compare_file(row: FileRow, gold_path: Path, pred_path: Path | None, raw_path: Path | None, *, use_raw: bool) -> FileView:
-    gold = _lines(_read(gold_path))
-    pred = _lines(_read(pred_path)) if pred_path is not None else []
+    gold = text_lines(read_file(gold_path))
+    pred = text_lines(read_file(pred_path)) if pred_path is not None else []
     view = FileView(row, raw_path=raw_path)
     if pred_path is None:
         view.note = "no prediction for this file: every gold line counts as missed"

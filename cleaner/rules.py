@@ -12,11 +12,13 @@ from __future__ import annotations
 import hashlib
 import re
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-from .backtracking import pattern_risk
+from .phases import PHASES, Key, Rule, builtin  # noqa: F401  (builtin: registers the built-in phases)
+from .phases.base import check_keys, compile_regex
+
 
 def _shipped_rules() -> Path:
     """The rules folder shipped with the project: rules/ beside the package in
@@ -29,67 +31,19 @@ def _shipped_rules() -> Path:
 
 SHIPPED_RULES = _shipped_rules()
 
-#: Text-mode phases, in the order they always run, whatever the file order.
-TEXT_PHASES = ("cut_after", "drop_line", "strip_inline")
-
-#: HTML-mode phases, in the order they always run (site rules before global ones).
-HTML_PHASES = ("drop", "drop_heading", "body")
-
-#: How the promoted headline after an inline marker is found (strip_inline).
-TITLE_MODES = ("none", "titlecase", "rest")
-
-# Schemas: key -> (type name, required); type names are checked by _TYPES.
+# File keys -> their Key (type, doc); rule keys are the phases' (phases/).
 _FILE_KEYS = {
-    "site": ("string", False),
-    "hosts": ("list of strings", False),
-    "text_signature": ("string", False),
-    "text": ("table", False),
-    "html": ("table", False),
-    "tests": ("array of tables", False),
-}
-_RULE_KEYS = {
-    "id": ("string", True),
-    "why": ("string", True),
-    "pattern": ("string", True),
-    "must_match": ("list of strings", True),
-    "must_not_match": ("list of strings", True),
-}
-_KIND_KEYS = {
-    "cut_after": {"min_line": ("integer", False)},
-    "drop_line": {},
-    "strip_inline": {
-        "replace": ("string", False),
-        "scope": ("string", False),
-        "title": ("string", False),
-        "expect": ("list of [input, output] pairs", False),
-    },
-}
-_HTML_RULE_KEYS = {
-    "id": ("string", True),
-    "why": ("string", True),
-    "css": ("string", True),
-    "must_match": ("list of strings", True),
-    "must_not_match": ("list of strings", True),
-}
-_HTML_KIND_KEYS = {
-    "drop": {},
-    "drop_heading": {"heading": ("string", True)},
-    "body": {},
+    "site": Key("string", "the site's domain; must equal the file name without `.toml` (site files only)"),
+    "hosts": Key("list of strings", "hosts of the site (default: `[site]`); any subdomain of a host matches too"),
+    "text_signature": Key("regex", "recognises the site's text when no URL or folder tells; searched in the first 400 characters"),
+    "text": Key("table", "the text-mode rules, by phase: `[[text.<phase>]]`"),
+    "html": Key("table", "the HTML-mode rules, by phase: `[[html.<phase>]]`"),
+    "tests": Key("array of tables", "whole-document examples: `[[tests]]` with `name`, `input`, `output`"),
 }
 _TEST_KEYS = {
-    "name": ("string", True),
-    "input": ("string", True),
-    "output": ("string", True),
-}
-
-_TYPES: dict[str, Any] = {
-    "string": lambda v: isinstance(v, str),
-    "integer": lambda v: isinstance(v, int) and not isinstance(v, bool),
-    "table": lambda v: isinstance(v, dict),
-    "list of strings": lambda v: isinstance(v, list) and all(isinstance(x, str) for x in v),
-    "array of tables": lambda v: isinstance(v, list) and all(isinstance(x, dict) for x in v),
-    "list of [input, output] pairs": lambda v: isinstance(v, list)
-    and all(isinstance(x, list) and len(x) == 2 and all(isinstance(y, str) for y in x) for x in v),
+    "name": Key("string", "what the test shows", required=True),
+    "input": Key("string", "a page (scraped text or HTML), cleaned as a page of this site", required=True),
+    "output": Key("string", "what it must clean to", required=True),
 }
 
 
@@ -102,52 +56,16 @@ class RuleError(Exception):
 
 
 @dataclass(frozen=True)
-class Rule:
-    """One compiled text rule. `kind` is its phase (see TEXT_PHASES)."""
-
-    id: str
-    why: str
-    kind: str
-    pattern: re.Pattern[str]
-    must_match: tuple[str, ...]
-    must_not_match: tuple[str, ...]
-    source: str  # file the rule came from, for messages
-    min_line: int = 2  # cut_after: never cut at the very first line
-    replace: str = ""
-    scope: str = "all"  # strip_inline: "all" lines or only the "first_line"
-    title: str = "none"  # strip_inline: see TITLE_MODES
-    expect: tuple[tuple[str, str], ...] = ()
-
-    def matches_line(self, line: str) -> bool:
-        """Whole-line rules (cut_after, drop_line) match the entire line."""
-        return self.pattern.fullmatch(line) is not None
-
-
-@dataclass(frozen=True)
-class HtmlRule:
-    """One HTML-mode rule: a CSS selector (and, for drop_heading, a heading regex).
-
-    Examples are HTML snippets: the selector (with the heading test) must
-    select a node in each must_match snippet and none in must_not_match.
-    """
-
-    id: str
-    why: str
-    kind: str  # see HTML_PHASES
-    css: str
-    must_match: tuple[str, ...]
-    must_not_match: tuple[str, ...]
-    source: str
-    heading: re.Pattern[str] | None = None
-
-
-@dataclass(frozen=True)
 class DocTest:
     """A whole-document example from a rule file: input must clean to output."""
 
     name: str
     input: str
     output: str
+
+
+def _by_kind(mode: str) -> dict[str, list[Rule]]:
+    return {kind: [] for kind in PHASES.kinds(mode)}
 
 
 @dataclass
@@ -158,18 +76,29 @@ class RuleFile:
     site: str | None
     hosts: tuple[str, ...] = ()
     signature: re.Pattern[str] | None = None
-    text: dict[str, list[Rule]] = field(default_factory=lambda: {p: [] for p in TEXT_PHASES})
-    html: dict[str, list[HtmlRule]] = field(default_factory=lambda: {p: [] for p in HTML_PHASES})
+    text: dict[str, list[Rule]] = field(default_factory=lambda: _by_kind("text"))
+    html: dict[str, list[Rule]] = field(default_factory=lambda: _by_kind("html"))
     tests: list[DocTest] = field(default_factory=list)
     digest: str = ""  # of the text the rules were loaded from
 
-    def rules(self) -> list[Rule | HtmlRule]:
-        return [r for p in TEXT_PHASES for r in self.text[p]] + [r for p in HTML_PHASES for r in self.html[p]]
+    def rules(self) -> list[Rule]:
+        """Every rule of the file, text phases first, each mode in phase order."""
+        return self.of("text") + self.of("html")
 
-    def matches_host(self, host: str) -> bool:
-        """Exact host, or any subdomain of one of the site's hosts."""
-        host = host.lower().rstrip(".")
-        return any(host == h or host.endswith("." + h) for h in self.hosts)
+    def of(self, mode: str) -> list[Rule]:
+        """The rules of one mode ("text" or "html"), in phase order."""
+        return [r for rules in getattr(self, mode).values() for r in rules]
+
+
+def by_phase(mode: str, *groups: Iterable[Rule]) -> dict[str, list[Rule]]:
+    """Rules of one mode grouped by phase (registry order); within a phase,
+    the groups in the order given (a site's rules before the global ones)."""
+    out: dict[str, list[Rule]] = {kind: [] for kind in PHASES.kinds(mode)}
+    for group in groups:
+        for rule in group:
+            if rule.mode == mode:
+                out[rule.kind].append(rule)
+    return out
 
 
 @dataclass
@@ -194,114 +123,18 @@ class RuleSet:
         return [self.global_rules, *self.sites.values()]
 
 
-def _check_keys(table: dict, schema: dict[str, tuple[str, bool]], where: str, problems: list[str]) -> bool:
-    ok = True
-    for key in table:
-        if key not in schema:
-            problems.append(f"{where}: unknown key '{key}' (allowed: {', '.join(schema)})")
-            ok = False
-    for key, (typ, required) in schema.items():
-        if key not in table:
-            if required:
-                problems.append(f"{where}: missing required key '{key}'")
-                ok = False
-        elif not _TYPES[typ](table[key]):
-            problems.append(f"{where}: '{key}' must be a {typ}")
-            ok = False
-    return ok
-
-
-def _compile(pattern: str, where: str, problems: list[str]) -> re.Pattern[str] | None:
-    try:
-        compiled = re.compile(pattern)
-    except re.error as exc:
-        problems.append(f"{where}: bad regex {pattern!r}: {exc}")
-        return None
-    risk = pattern_risk(pattern)
-    if risk:
-        problems.append(f"{where}: pattern may backtrack catastrophically ({risk})")
-        return None
-    return compiled
-
-
-def _load_rule(kind: str, raw: Any, path: Path, index: int, problems: list[str]) -> Rule | None:
-    rule_id = raw.get("id") if isinstance(raw.get("id"), str) else f"text.{kind}[{index}]"
-    where = f"{path}: {rule_id}"
-    schema = {**_RULE_KEYS, **_KIND_KEYS[kind]}
-    if not _check_keys(raw, schema, where, problems):
-        return None
-    if not raw["must_match"] or not raw["must_not_match"]:
-        problems.append(f"{where}: needs at least one must_match and one must_not_match example")
-    pattern = _compile(raw["pattern"], where, problems)
-    if pattern is None:
-        return None
-    if raw.get("scope", "all") not in ("all", "first_line"):
-        problems.append(f"{where}: scope must be 'all' or 'first_line'")
-    if raw.get("title", "none") not in TITLE_MODES:
-        problems.append(f"{where}: title must be one of {', '.join(TITLE_MODES)}")
-    expect = raw.get("expect", [])
-    if raw.get("min_line", 2) < 1:
-        problems.append(f"{where}: min_line must be >= 1")
-    return Rule(
-        id=raw["id"],
-        why=raw["why"],
-        kind=kind,
-        pattern=pattern,
-        must_match=tuple(raw["must_match"]),
-        must_not_match=tuple(raw["must_not_match"]),
-        source=str(path),
-        min_line=raw.get("min_line", 2),
-        replace=raw.get("replace", ""),
-        scope=raw.get("scope", "all"),
-        title=raw.get("title", "none"),
-        expect=tuple((a, b) for a, b in expect),
-    )
-
-
-def _check_css(css: str, where: str, problems: list[str]) -> bool:
-    from selectolax.lexbor import LexborHTMLParser, SelectolaxError
-
-    try:
-        LexborHTMLParser("<p></p>").css(css)
-    except SelectolaxError:
-        problems.append(f"{where}: bad CSS selector {css!r}")
-        return False
-    return True
-
-
-def _load_html_rule(kind: str, raw: Any, path: Path, index: int, problems: list[str]) -> HtmlRule | None:
-    rule_id = raw.get("id") if isinstance(raw.get("id"), str) else f"html.{kind}[{index}]"
-    where = f"{path}: {rule_id}"
-    if not _check_keys(raw, {**_HTML_RULE_KEYS, **_HTML_KIND_KEYS[kind]}, where, problems):
-        return None
-    if not raw["must_match"] or not raw["must_not_match"]:
-        problems.append(f"{where}: needs at least one must_match and one must_not_match example")
-    heading = _compile(raw["heading"], where, problems) if "heading" in raw else None
-    if not _check_css(raw["css"], where, problems) or ("heading" in raw and heading is None):
-        return None
-    return HtmlRule(
-        id=raw["id"],
-        why=raw["why"],
-        kind=kind,
-        css=raw["css"],
-        must_match=tuple(raw["must_match"]),
-        must_not_match=tuple(raw["must_not_match"]),
-        source=str(path),
-        heading=heading,
-    )
-
-
-def _load_phases(data: dict, mode: str, phases: tuple[str, ...], loader, path: Path, problems: list[str]) -> dict:
-    """Rules of one mode ("text" or "html") grouped by phase."""
-    out: dict[str, list] = {p: [] for p in phases}
-    for kind, rules in data.get(mode, {}).items():
-        if kind not in phases:
-            problems.append(f"{path}: -: unknown {mode} phase '{kind}' (allowed: {', '.join(phases)})")
-        elif not isinstance(rules, list) or not all(isinstance(r, dict) for r in rules):
+def _load_phases(data: dict, mode: str, path: Path, problems: list[str]) -> dict[str, list[Rule]]:
+    """Rules of one mode ("text" or "html") grouped by phase, compiled by their phase."""
+    out = _by_kind(mode)
+    for kind, tables in data.get(mode, {}).items():
+        phase = PHASES.get(mode, kind)
+        if phase is None or not phase.takes_rules:
+            problems.append(f"{path}: -: unknown {mode} phase '{kind}' (allowed: {', '.join(PHASES.kinds(mode))})")
+        elif not isinstance(tables, list) or not all(isinstance(t, dict) for t in tables):
             problems.append(f"{path}: -: {mode}.{kind} must be an array of tables ([[{mode}.{kind}]])")
         else:
-            for i, raw in enumerate(rules):
-                rule = loader(kind, raw, path, i, problems)
+            for i, raw in enumerate(tables):
+                rule = phase.compile(raw, path, i, problems)
                 if rule is not None:
                     out[kind].append(rule)
     return out
@@ -319,7 +152,7 @@ def load_file(path: Path, *, is_global: bool, problems: list[str]) -> RuleFile |
         problems.append(f"{path}: -: invalid TOML: {exc}")
         return None
     before = len(problems)
-    if not _check_keys(data, _FILE_KEYS, f"{path}: -", problems):
+    if not check_keys(data, _FILE_KEYS, f"{path}: -", problems):
         return None
     site = data.get("site")
     if is_global and ("site" in data or "hosts" in data):
@@ -331,19 +164,19 @@ def load_file(path: Path, *, is_global: bool, problems: list[str]) -> RuleFile |
     hosts = tuple(h.lower() for h in data.get("hosts", [site] if site else []))
     signature = None
     if "text_signature" in data:
-        signature = _compile(data["text_signature"], f"{path}: text_signature", problems)
+        signature = compile_regex(data["text_signature"], f"{path}: text_signature", problems)
     rf = RuleFile(
         path=path,
         site=None if is_global else expected,
         hosts=hosts,
         signature=signature,
-        text=_load_phases(data, "text", TEXT_PHASES, _load_rule, path, problems),
-        html=_load_phases(data, "html", HTML_PHASES, _load_html_rule, path, problems),
+        text=_load_phases(data, "text", path, problems),
+        html=_load_phases(data, "html", path, problems),
         digest=hashlib.blake2b(source.encode(), digest_size=8).hexdigest(),
     )
     for i, raw in enumerate(data.get("tests", [])):
         where = f"{path}: tests[{i}]"
-        if _check_keys(raw, _TEST_KEYS, where, problems):
+        if check_keys(raw, _TEST_KEYS, where, problems):
             rf.tests.append(DocTest(raw["name"], raw["input"], raw["output"]))
     return rf if len(problems) == before else None
 

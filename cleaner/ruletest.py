@@ -1,15 +1,13 @@
-"""Run the examples that rule files carry: each rule's must_match /
-must_not_match / expect, and each file's whole-document [[tests]]."""
+"""Run the examples that rule files carry: each rule's own examples (as its
+phase defines them: must_match / must_not_match, and expect pairs for
+strip_inline), and each file's whole-document [[tests]]."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from selectolax.lexbor import LexborHTMLParser
-
-from .html import selected
-from .rules import HtmlRule, Rule, RuleFile, RuleSet
-from .text import apply_rule
+from .phases import Rule
+from .rules import RuleFile, RuleSet
 
 
 @dataclass(frozen=True)
@@ -22,31 +20,9 @@ class ExampleFailure:
         return f"{self.source}: {self.rule_id}: {self.problem}"
 
 
-def _rule_fires(rule: Rule | HtmlRule, example: str) -> bool:
-    if isinstance(rule, HtmlRule):
-        return bool(selected(rule, LexborHTMLParser(example)))
-    line = example
-    if rule.kind == "strip_inline":
-        return rule.pattern.search(line) is not None
-    return rule.matches_line(" ".join(line.split()))
-
-
-def check_rule(rule: Rule | HtmlRule) -> list[ExampleFailure]:
-    """Every must_match example fires the rule, no must_not_match one does,
-    and each expect pair [line, result] holds. HTML rules' examples are
-    snippets in which the rule must (or must not) select a node."""
-    failures = []
-    for example in rule.must_match:
-        if not _rule_fires(rule, example):
-            failures.append(ExampleFailure(rule.source, rule.id, f"must_match example not matched: {example!r}"))
-    for example in rule.must_not_match:
-        if _rule_fires(rule, example):
-            failures.append(ExampleFailure(rule.source, rule.id, f"must_not_match example matched: {example!r}"))
-    for line, wanted in getattr(rule, "expect", ()):
-        got = apply_rule(rule, line)
-        if got != wanted:
-            failures.append(ExampleFailure(rule.source, rule.id, f"expect {line!r} -> {wanted!r}, got {got!r}"))
-    return failures
+def check_rule(rule: Rule) -> list[ExampleFailure]:
+    """The examples of one rule that fail, as its phase checks them."""
+    return [ExampleFailure(rule.source, rule.id, problem) for problem in rule.phase.example_problems(rule)]
 
 
 def check_doc_tests(rule_file: RuleFile, cleaner) -> list[ExampleFailure]:

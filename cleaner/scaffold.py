@@ -15,9 +15,11 @@ uncommenting every `# ` line gives a file whose examples all pass.
 from __future__ import annotations
 
 import re
+import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .phases import PHASES, Phase
 from .rules import SHIPPED_RULES
 from .sites import _DOMAIN
 
@@ -54,11 +56,31 @@ def outlet_name(domain: str) -> str:
 
 
 def rule_file_text(domain: str) -> str:
-    """The scaffolded rule file of a site."""
-    prefix = id_prefix(domain)
-    name = outlet_name(domain)
-    escaped = re.escape(domain).replace("'", "")  # TOML literal strings hold no single quote
-    return f"""\
+    """The scaffolded rule file of a site: every phase's example from the registry."""
+    values = {"prefix": id_prefix(domain), "name": outlet_name(domain),
+              "escaped": re.escape(domain).replace("'", "")}  # TOML literal strings hold no single quote
+    return "\n".join([
+        _HEADER.format(domain=domain, **values),
+        "## ---- Text mode: the phases run in this order, whatever the order here ----\n",
+        *(_phase_block(phase, values) for phase in PHASES.with_rules("text")),
+        "## ---- HTML mode: node rules (CSS), then the site's text rules on the rendered lines ----",
+        "## Examples are HTML snippets in which the rule must (or must not) select a node.\n",
+        *(_phase_block(phase, values) for phase in PHASES.with_rules("html")),
+        _TESTS.format(**values),
+    ])
+
+
+def _phase_block(phase: Phase, values: dict[str, str]) -> str:
+    """A phase's notes (what it does, its optional keys) and its commented example."""
+    notes = [f"{phase.kind}: {phase.summary}."]
+    optional = [f"`{name}` ({key.doc})" for name, key in phase.keys.items() if not key.required]
+    if optional:
+        notes.append("Optional keys: " + "; ".join(optional) + ".")
+    prose = "\n".join("## " + line for note in notes for line in textwrap.wrap(note, 76))
+    return f"{prose}\n{phase.example.format(**values)}"
+
+
+_HEADER = """\
 ## Rules for {domain}: see rules/README.md for every key.
 ## Lines starting with '## ' are notes; lines starting with '# ' are examples:
 ## uncomment one (remove the '# '), make it describe this site's template,
@@ -77,81 +99,9 @@ hosts = ["{domain}"]
 ## Recognises the site's text when no URL or folder tells (searched in the
 ## first 400 characters of a text page), e.g. its dateline:
 # text_signature = '^(?i:{escaped})\\s*[-–—]\\s'
+"""
 
-## ---- Text mode: the phases run in this order, whatever the order here ----
-
-## cut_after: the first line the pattern matches as a whole cuts the page
-## there (that line and everything after it); not before line `min_line`.
-# [[text.cut_after]]
-# id = "{prefix}-T01"
-# why = "the tag list and related-article block after the body end the article"
-# pattern = '(?:Tags?|Berita Terkait)\\s*:?'
-# min_line = 2
-# must_match = ["Tag", "Berita Terkait"]
-# must_not_match = ["Tag itu dipakai warga sejak 2019."]
-
-## drop_line: every line the pattern matches as a whole is removed.
-# [[text.drop_line]]
-# id = "{prefix}-T02"
-# why = "inline related-article promo: 'Baca juga:' and the linked title on one line"
-# pattern = '(?i:baca juga)\\s*:.*'
-# must_match = ["Baca juga: Judul Artikel Lain"]
-# must_not_match = ["Ia baca juga laporan itu."]
-
-## strip_inline: every match inside a line is removed, the words around it
-## kept; a line left without a word is dropped. Optional keys: `scope`
-## ("all" or "first_line"), `replace` (what a match becomes), `title`
-## ("none", "titlecase", "rest": also remove the promoted headline after it),
-## `expect` ([line, result] pairs: what this rule alone makes of a line).
-# [[text.strip_inline]]
-# id = "{prefix}-T03"
-# why = "outlet dateline at the start of the first paragraph"
-# scope = "first_line"
-# pattern = '^(?i:{escaped})\\s*[-–—]\\s*'
-# must_match = ["{name} - Isi paragraf pertama."]
-# must_not_match = ["Menurut {name} - media daring - laporan itu benar."]
-# expect = [["{name} - Isi paragraf pertama.", "Isi paragraf pertama."]]
-
-# [[text.strip_inline]]
-# id = "{prefix}-T04"
-# why = "editor initials in parentheses at the end of the last paragraph: '... kata dia. (abc/def)'"
-# pattern = '\\s*\\((?:[a-z]{{2,4}}/){{1,3}}[a-z]{{2,4}}\\)$'
-# must_match = ["kata dia. (abc/def)"]
-# must_not_match = ["Komisi itu (KPK/Polri) menolak."]
-# expect = [["kata dia. (abc/def)", "kata dia."]]
-
-## ---- HTML mode: node rules (CSS), then the site's text rules on the rendered lines ----
-## Examples are HTML snippets in which the rule must (or must not) select a node.
-
-## drop: every node `css` selects is removed (captions, widgets, promo boxes).
-# [[html.drop]]
-# id = "{prefix}-H01"
-# why = "photo captions with their credit"
-# css = "figure figcaption"
-# must_match = ['<figure><img src="a.jpg"><figcaption>Foto: Dok. Redaksi</figcaption></figure>']
-# must_not_match = ['<div><p>Isi berita.</p></div>']
-
-## drop_heading: every node `css` selects whose first heading-like child
-## (h1-h6, strong, b, .title, header, span) reads as `heading` (a regex
-## matched as a whole) is removed: a widget known by its title.
-# [[html.drop_heading]]
-# id = "{prefix}-H02"
-# why = "the 'Berita Terkait' widget, known by its heading"
-# css = "section, aside"
-# heading = '(?i:berita terkait|baca juga)'
-# must_match = ['<section><h3>Berita Terkait</h3><ul><li>Judul lain</li></ul></section>']
-# must_not_match = ['<section><h3>Latar Belakang</h3><p>Isi.</p></section>']
-
-## body: the first body rule whose `css` matches exactly one node picks the
-## article body; list one rule per layout when the site has redesigned.
-## Without one, the generic extractor (trafilatura) finds the body.
-# [[html.body]]
-# id = "{prefix}-H03"
-# why = "the article body container"
-# css = 'div[itemprop="articleBody"]'
-# must_match = ['<div itemprop="articleBody"><p>Isi.</p></div>']
-# must_not_match = ['<div class="sidebar"><p>Terpopuler</p></div>']
-
+_TESTS = """\
 ## ---- Whole-document tests: the input, cleaned as a page of this site, must give the output ----
 # [[tests]]
 # name = "dateline, promo, initials and the tag block"

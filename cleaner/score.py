@@ -130,7 +130,7 @@ def _tokens(text: str) -> Counter[str]:
     return Counter(_TOKEN_RE.findall(unicodedata.normalize("NFKC", text).lower()))
 
 
-def _lines(text: str) -> list[str]:
+def text_lines(text: str) -> list[str]:
     # Only whitespace is normalised: a line that differs in any character is a
     # different line, which is what "exact" is meant to catch.
     normalised = (" ".join(line.split()) for line in text.splitlines())
@@ -151,7 +151,7 @@ def _prf(pred: Counter[str], gold: Counter[str]) -> tuple[float, float, float]:
 
 def score_text(pred: str, gold: str) -> FileScore:
     """Compare one predicted text with its gold text."""
-    pred_lines, gold_lines = _lines(pred), _lines(gold)
+    pred_lines, gold_lines = text_lines(pred), text_lines(gold)
     tp, tr, tf = _prf(_tokens(pred), _tokens(gold))
     lp, lr, lf = _prf(Counter(pred_lines), Counter(gold_lines))
     return FileScore(tp, tr, tf, lp, lr, lf, exact=pred_lines == gold_lines)
@@ -160,7 +160,8 @@ def score_text(pred: str, gold: str) -> FileScore:
 # --- directory scoring ------------------------------------------------------
 
 
-def _read(path: Path) -> str:
+def read_file(path: Path) -> str:
+    """A prediction or gold file's text; ScoreError (one line) when it cannot be read."""
     try:
         # utf-8-sig: a leading BOM is an editor artefact, not a difference in content.
         return path.read_text(encoding="utf-8-sig", errors="replace")
@@ -168,15 +169,16 @@ def _read(path: Path) -> str:
         raise ScoreError(f"{path}: {exc.strerror or exc}") from exc
 
 
-def _stem_key(rel: PurePosixPath) -> str:
+def stem_key(rel: PurePosixPath) -> str:
+    """How a prediction is matched to its gold file: the relative path without its extension."""
     return str(rel.with_suffix(""))
 
 
-def _index_preds(pred_dir: Path) -> dict[str, Path]:
+def index_files(pred_dir: Path) -> dict[str, Path]:
     """Map relative path without extension -> prediction file, preferring .txt."""
     index: dict[str, Path] = {}
     for path in sorted(p for p in pred_dir.rglob("*") if p.is_file()):
-        key = _stem_key(PurePosixPath(path.relative_to(pred_dir).as_posix()))
+        key = stem_key(PurePosixPath(path.relative_to(pred_dir).as_posix()))
         if key not in index or (path.suffix == ".txt" and index[key].suffix != ".txt"):
             index[key] = path
     return index
@@ -196,9 +198,9 @@ def score_dirs(pred_dir: Path, gold_dir: Path) -> Report:
     if gold_dir.is_file():
         gold = {PurePosixPath(gold_dir.name): gold_dir}
         if pred_dir.is_file():
-            preds = {_stem_key(PurePosixPath(gold_dir.name)): pred_dir}
+            preds = {stem_key(PurePosixPath(gold_dir.name)): pred_dir}
         else:
-            preds = _index_preds(pred_dir)
+            preds = index_files(pred_dir)
     else:
         if pred_dir.is_file():
             raise ScoreError(f"{pred_dir}: is a file but gold {gold_dir} is a directory")
@@ -209,22 +211,22 @@ def score_dirs(pred_dir: Path, gold_dir: Path) -> Report:
         }
         if not gold:
             raise ScoreError(f"{gold_dir}: no *.txt gold files found")
-        preds = _index_preds(pred_dir)
+        preds = index_files(pred_dir)
 
     rows: list[FileRow] = []
     for rel, gold_path in gold.items():
         site = rel.parts[0] if len(rel.parts) > 1 else "."
-        gold_text = _read(gold_path)  # read even when missing: a bad gold file is an error
-        pred_path = preds.get(_stem_key(rel))
+        gold_text = read_file(gold_path)  # read even when missing: a bad gold file is an error
+        pred_path = preds.get(stem_key(rel))
         if pred_path is None:
             rows.append(FileRow(str(rel), site, FileScore.zero(), missing=True))
         else:
-            rows.append(FileRow(str(rel), site, score_text(_read(pred_path), gold_text)))
+            rows.append(FileRow(str(rel), site, score_text(read_file(pred_path), gold_text)))
 
     by_site: dict[str, list[FileScore]] = {}
     for row in rows:
         by_site.setdefault(row.site, []).append(row.score)
-    gold_keys = {_stem_key(rel) for rel in gold}
+    gold_keys = {stem_key(rel) for rel in gold}
 
     return Report(
         files=rows,

@@ -2,9 +2,10 @@
 exports, WARC archives. Every reader is a generator, so a batch streams its
 input however large it is.
 
-A `Page` carries the raw content with what is known about it: a stable id
-(also the output name), the URL, a relative path whose first folder may name
-the site, and where it came from, for one-line error messages.
+Each yields `Page`s (page.py) carrying the raw content with what is known
+about it: a stable id (also the output name; its first folder may name the
+site), the URL, and where it came from, for one-line error messages. A page
+file is only named (`file`): `load` reads it, in the worker that cleans it.
 """
 
 from __future__ import annotations
@@ -18,10 +19,11 @@ import re
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from .html import sniff_kind
 from .io import InputError, read_page_file
+from .page import Page
 from .sites import host_of
 
 #: File names picked up when walking a folder (a page's kind is sniffed from its content).
@@ -48,53 +50,42 @@ class Fields:
     id: str | None = None
 
 
-@dataclass
-class Page:
-    id: str  # stable, unique within a batch; the output's relative name (without .txt)
-    data: bytes | str | None  # None: not read yet (see `file`)
-    source: str  # "path", "export.jsonl:12", "crawl.warc.gz@1234" for messages and the manifest
-    url: str | None = None
-    kind: str | None = None  # "html", "text", or None to sniff
-    error: str | None = None  # a record that could not be read: reported, not cleaned
-    file: Path | None = None  # a page file, read by `load()` in the worker that cleans it
+def load(page: Page) -> Page:
+    """The page with its file read (a page that is not a file not read yet
+    comes back as it is). The content decides the kind; the extension only
+    settles a fragment the sniffer is unsure of (an .html file that starts
+    with a bare tag). A file that cannot be read gives a page with an error."""
+    if page.data is not None or page.file is None:
+        return page
+    try:
+        data = read_page_file(page.file)
+    except InputError as exc:
+        return page.replace(data=b"", error=str(exc))
+    head = data[:4096]
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16: sniff the decoded text, not NUL-interleaved bytes
+        head = head[: len(head) & ~1].decode("utf-16", "replace")
+    kind = sniff_kind(head)
+    if kind == "text" and page.file.suffix.lower() in (".html", ".htm") and re.search(rb"<[a-zA-Z][^>]{0,200}>", data[:4096]):
+        kind = "html"
+    return page.replace(data=data, kind=kind)
 
-    @property
-    def relpath(self) -> PurePosixPath:
-        return PurePosixPath(self.id)
 
-    def load(self) -> None:
-        """Read a page file (once). The content decides the kind; the
-        extension only settles a fragment the sniffer is unsure of (an .html
-        file that starts with a bare tag)."""
-        if self.data is not None or self.file is None:
-            return
+def fingerprint(page: Page) -> str:
+    """Changes whenever what the cleaner is given changes: content, URL, kind.
+    A file not read yet is known by its size and modification time, so a
+    rerun can skip it without reading it."""
+    digest = hashlib.blake2b(digest_size=12)
+    if page.data is None and page.file is not None:
         try:
-            self.data = read_page_file(self.file)
-        except InputError as exc:
-            self.data, self.error = b"", str(exc)
-            return
-        head = self.data[:4096]
-        if head.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16: sniff the decoded text, not NUL-interleaved bytes
-            head = head[: len(head) & ~1].decode("utf-16", "replace")
-        self.kind = sniff_kind(head)
-        if self.kind == "text" and self.file.suffix.lower() in (".html", ".htm") and re.search(rb"<[a-zA-Z][^>]{0,200}>", self.data[:4096]):
-            self.kind = "html"
-
-    def fingerprint(self) -> str:
-        """Changes whenever what the cleaner is given changes: content, URL, kind.
-        A file not read yet is known by its size and modification time, so a
-        rerun can skip it without reading it."""
-        digest = hashlib.blake2b(digest_size=12)
-        if self.data is None and self.file is not None:
-            try:
-                st = self.file.stat()
-                digest.update(f"{st.st_size}:{st.st_mtime_ns}".encode())
-            except OSError:
-                digest.update(os.urandom(8))  # unreadable now: never up to date
-        else:
-            digest.update(self.data.encode("utf-8", "surrogatepass") if isinstance(self.data, str) else self.data or b"")
-        digest.update(f"\0{self.url or ''}\0{self.kind or ''}".encode("utf-8", "surrogatepass"))
-        return digest.hexdigest()
+            st = page.file.stat()
+            digest.update(f"{st.st_size}:{st.st_mtime_ns}".encode())
+        except OSError:
+            digest.update(os.urandom(8))  # unreadable now: never up to date
+    else:
+        data = page.data
+        digest.update(data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data or b"")
+    digest.update(f"\0{page.url or ''}\0{page.kind or ''}".encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
 
 
 _UNSAFE = re.compile(r"[^\w.@+=-]+")
@@ -132,7 +123,7 @@ def walk_folder(root: Path) -> Iterator[Page]:
 
 def read_file_page(path: Path, page_id: str) -> Page:
     """A page file, read later by the worker that cleans it (Page.load)."""
-    return Page(page_id, None, str(path), file=path)
+    return Page(None, id=page_id, source=str(path), file=path)
 
 
 def single_file(path: Path) -> Page:
@@ -143,7 +134,7 @@ def single_file(path: Path) -> Page:
 
 
 def stdin_page() -> Page:
-    return Page("stdin", sys.stdin.buffer.read(), "<stdin>")
+    return Page(sys.stdin.buffer.read(), id="stdin", source="<stdin>")
 
 
 def _open_text(path: Path):
@@ -179,13 +170,13 @@ def record_page(record: dict, fields: Fields, where: str, number: int, stem: str
     html = _pick(record, fields.html, DEFAULT_HTML_FIELDS)
     text = _pick(record, fields.text, DEFAULT_TEXT_FIELDS)
     if html not in (None, ""):
-        return Page(page_id, valid_text(str(html)), where, url=url, kind="html")
+        return Page(valid_text(str(html)), id=page_id, source=where, url=url, kind="html")
     if text not in (None, ""):
-        return Page(page_id, valid_text(str(text)), where, url=url, kind="text")
+        return Page(valid_text(str(text)), id=page_id, source=where, url=url, kind="text")
     wanted = fields.html or fields.text or "/".join(DEFAULT_HTML_FIELDS + DEFAULT_TEXT_FIELDS)
     present = [name for name in wanted.split("/") if name in record]
     problem = f"empty content field ({'/'.join(present)})" if present else f"no content field ({wanted})"
-    return Page(page_id, "", where, url=url, error=f"{where}: {problem} in the record")
+    return Page("", id=page_id, source=where, url=url, error=f"{where}: {problem} in the record")
 
 
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
@@ -207,10 +198,10 @@ def read_jsonl(path: Path, fields: Fields) -> Iterator[Page]:
             try:
                 record = json.loads(line)
             except json.JSONDecodeError as exc:
-                yield Page(f"{stem}/{number:08d}", "", where, error=f"{where}: invalid JSON: {exc.msg}")
+                yield Page("", id=f"{stem}/{number:08d}", source=where, error=f"{where}: invalid JSON: {exc.msg}")
                 continue
             if not isinstance(record, dict):
-                yield Page(f"{stem}/{number:08d}", "", where, error=f"{where}: a JSON object was expected")
+                yield Page("", id=f"{stem}/{number:08d}", source=where, error=f"{where}: a JSON object was expected")
                 continue
             yield record_page(record, fields, where, number, stem)
 
@@ -250,7 +241,7 @@ def read_warc(path: Path) -> Iterator[Page]:
                 rid = (headers.get_header("WARC-Record-ID") or "").strip("<>").removeprefix("urn:uuid:")
                 host = host_of(url) if url else None
                 page_id = f"{safe_id(host or 'unknown', 'unknown')}/{safe_id(rid, f'record-{offset}')}"
-                yield Page(page_id, data, f"{path}@{offset}", url=url, kind=kind)
+                yield Page(data, id=page_id, source=f"{path}@{offset}", url=url, kind=kind)
         except InputError:
             raise
         except Exception as exc:  # warcio raises several kinds on a damaged archive
@@ -281,6 +272,6 @@ def iter_pages(inputs: list[str], fields: Fields = Fields()) -> Iterator[Page]:
             except (InputError, OSError, UnicodeDecodeError, csv.Error) as exc:
                 # the rest of this export is lost; the batch goes on with the other inputs
                 message = str(exc) if isinstance(exc, InputError) else f"{path}: cannot read: {exc}"
-                yield Page(safe_id(path.name, "export") + "/unreadable", b"", str(path), error=message)
+                yield Page(b"", id=safe_id(path.name, "export") + "/unreadable", source=str(path), error=message)
         else:
             yield single_file(path)

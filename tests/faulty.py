@@ -17,8 +17,9 @@ class FaultyCleaner(Cleaner):
     def __reduce__(self):
         return (FaultyCleaner, (self.rules_dirs,))
 
-    def clean_page(self, page, **kwargs):
-        text = page if isinstance(page, str) else page.decode("utf-8", "replace")
+    def run(self, page, **kwargs):
+        data = page.data or ""
+        text = data if isinstance(data, str) else data.decode("utf-8", "replace")
         if CRASH in text:
             os._exit(70)
         if HANG in text:
@@ -26,7 +27,7 @@ class FaultyCleaner(Cleaner):
         if STUCK in text:
             signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})
             time.sleep(600)
-        return super().clean_page(page, **kwargs)
+        return super().run(page, **kwargs)
 
 
 def square_but_not_three(n: int) -> int:

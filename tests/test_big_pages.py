@@ -76,11 +76,11 @@ def test_the_rendered_page_still_goes_through_the_generic_node_and_text_rules(cl
 
 
 def test_extract_generic_names_the_extractor(monkeypatch):
-    lines, extractor = extract.extract_generic(PAGE)
-    assert extractor == "generic" and [ln.text for ln in lines] == ARTICLE
+    found = extract.extract_generic(parse_html(PAGE))
+    assert found.extractor == "generic" and [ln.text for ln in found.lines] == ARTICLE
     monkeypatch.setattr(extract, "LARGE_PAGE_TAGS", 10)
-    lines, extractor = extract.extract_generic(PAGE)
-    assert extractor == "generic-large" and [(ln.number, ln.text) for ln in lines] == list(enumerate(ARTICLE, 1))
+    found = extract.extract_generic(parse_html(PAGE))
+    assert found.extractor == "generic-large" and [(ln.number, ln.text) for ln in found.lines] == list(enumerate(ARTICLE, 1))
 
 
 # --- the generic path: a page too deep for trafilatura's parser ------------
@@ -97,9 +97,9 @@ def test_depth_is_looked_at_only_when_the_fast_pass_comes_out_short(monkeypatch)
     # the nav's list items are at level 5, but trafilatura read the article
     # well: the page is not parsed again for its depth, and trafilatura's text stays
     monkeypatch.setattr(extract, "TRAFILATURA_MAX_DEPTH", 5)
-    assert extract.extract_generic(PAGE)[1] == "generic"
-    monkeypatch.setattr(extract.Prepared, "too_deep", lambda self: pytest.fail("depth checked"))
-    assert extract.extract_generic(PAGE)[1] == "generic"
+    assert extract.extract_generic(parse_html(PAGE)).extractor == "generic"
+    monkeypatch.setattr(extract, "too_deep", lambda tree: pytest.fail("depth checked"))
+    assert extract.extract_generic(parse_html(PAGE)).extractor == "generic"
 
 
 # --- the 100k-nested page of test_hostile_pages.py, both paths -------------

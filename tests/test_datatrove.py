@@ -149,7 +149,7 @@ def test_options(tmp_path):
         tmp_path / "rules",
         {
             "sites/example.com.toml": 'site = "example.com"\n[[text.drop_line]]\nid = "EX-1"\nwhy = "test"\n'
-            "pattern = 'Promo .*'\nmust_match = [\"Promo x\"]\nmust_not_match = [\"y\"]\n"
+            "line_pattern = 'Promo .*'\nmust_match = [\"Promo x\"]\nmust_not_match = [\"y\"]\n"
         },
     )
     step = CleanerStep([rules])

@@ -22,7 +22,7 @@ import pytest
 import cleaner.workers
 from cleaner.workers import WorkerPool
 from cleaner.batch import BatchOptions, BatchRun
-from cleaner.sources import Page
+from cleaner.page import Page
 from conftest import ROOT, SAMPLES
 from faulty import CRASH, HANG, STUCK, FaultyCleaner, square_but_not_three
 
@@ -35,7 +35,7 @@ def article(n: int) -> str:
 
 def pages_with(faults: dict[int, str], n: int = 40) -> list[Page]:
     """n text pages (suara.com, so a rule fires); page i carries faults[i]'s marker."""
-    return [Page(f"suara.com/p{i:03d}", article(i) + faults.get(i, ""), f"test:{i}") for i in range(n)]
+    return [Page(article(i) + faults.get(i, ""), id=f"suara.com/p{i:03d}", source=f"test:{i}") for i in range(n)]
 
 
 def manifest_lines(path: Path) -> list[dict]:
@@ -95,7 +95,7 @@ def test_a_page_stuck_where_the_alarm_cannot_reach_is_stopped_by_the_parent(tmp_
 
 
 def test_every_crashing_page_is_found_even_when_all_of_them_crash(tmp_path):
-    summary, entries = run_batch([Page(f"p{i}", CRASH, f"test:{i}") for i in range(6)], tmp_path, jobs=2)
+    summary, entries = run_batch([Page(CRASH, id=f"p{i}", source=f"test:{i}") for i in range(6)], tmp_path, jobs=2)
     assert (summary.done, summary.failed, summary.stopped) == (0, 6, None)
     assert {e["error"].split(": ", 1)[1] for e in entries} == {"the worker process died while cleaning it (a crash or out of memory)"}
 

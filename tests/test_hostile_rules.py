@@ -18,11 +18,12 @@ from conftest import site_file_problems, write_rules
 
 
 def text_rule(pattern: str, rule_id: str = "X-01", kind: str = "drop_line") -> str:
+    key = "pattern" if kind == "strip_inline" else "line_pattern"
     return f"""
 [[text.{kind}]]
 id = "{rule_id}"
 why = "a promo line"
-pattern = '{pattern}'
+{key} = '{pattern}'
 must_match = ["Promo: something"]
 must_not_match = ["A body sentence."]
 """

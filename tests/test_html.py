@@ -1,10 +1,11 @@
 """HTML mode: decoding, the page URL, node rules, body choice and rendering."""
 
+import lxml.html
 import pytest
 from selectolax.lexbor import LexborHTMLParser
 
 from cleaner import Cleaner, RuleError, extract, load_rules
-from cleaner.html import decode_html, looks_like_html, page_url, render_lines
+from cleaner.html import decode_html, looks_like_html, page_url, parse_html, render_lines
 from conftest import write_rules
 
 SITE = 'site = "example.com"\n'
@@ -152,18 +153,20 @@ def test_generic_path_drops_headline_byline_date_caption_share_and_related_block
     assert set(result.fired) == {"GEN-H01", "GEN-H03", "GEN-H05", "GEN-H06", "GEN-H08", "GEN-H09"}
 
 
-def test_prepare_drops_never_text_elements_and_measures_the_text_outside_the_chrome():
-    page = ("<html><head><style>p{color:red}</style></head><body><nav>Home News Sport</nav>"
+def test_trafilatura_reads_the_page_without_never_text_elements_and_the_share_counts_the_text_outside_the_chrome(monkeypatch):
+    page = ("<html><head><style>p{color:red}</style></head><body><nav>Home <b>News</b> Sport</nav>"
             "<script>var x = 1;</script><p>Isi   berita.</p><aside>Terpopuler</aside><footer>Hak cipta</footer></body></html>")
-    prepared = extract.prepare_page(page)
-    assert "<script" not in prepared.html and "<style" not in prepared.html and "<nav>Home News Sport</nav>" in prepared.html
-    assert prepared.content_length == len("Isi berita.")
+    tree = parse_html(page)
+    read = []
+    monkeypatch.setattr(extract.trafilatura, "extract", lambda doc, **options: read.append(lxml.html.tostring(doc, encoding="unicode")) or "Isi berita.")
+    assert [ln.text for ln in extract.extract_generic(tree).lines] == ["Isi berita."]
+    assert "<script" not in read[0] and "<style" not in read[0] and "<nav>Home <b>News</b> Sport</nav>" in read[0]
+    assert extract.content_length(tree) == len("Isi berita.")  # the chrome is still in the tree, not counted
 
 
 def generic_text(page: str) -> str:
     """What the generic extractor finds, as one text."""
-    lines, _ = extract.extract_generic(page)
-    return "\n".join(ln.text for ln in lines)
+    return "\n".join(ln.text for ln in extract.extract_generic(parse_html(page)).lines)
 
 
 def fake_trafilatura(monkeypatch, fast_text: str, full_text: str) -> list[bool]:

@@ -9,7 +9,8 @@ from typer.testing import CliRunner
 from cleaner import Cleaner
 from cleaner import scaffold
 from cleaner.cli import app
-from cleaner.rules import HTML_PHASES, SHIPPED_RULES, TEXT_PHASES, load_rules
+from cleaner.phases import PHASES
+from cleaner.rules import SHIPPED_RULES, load_rules
 from cleaner.ruletest import check_all
 
 runner = CliRunner()
@@ -36,9 +37,9 @@ def test_new_site_writes_a_rule_file_that_loads_as_is(tmp_path):
     assert "# text_signature = " in text
     for key in ("why = ", "must_match = ", "must_not_match = ", "[[tests]]"):
         assert f"# {key}" in text
-    for phase in TEXT_PHASES:
+    for phase in PHASES.kinds("text"):
         assert f"# [[text.{phase}]]" in text
-    for phase in HTML_PHASES:
+    for phase in PHASES.kinds("html"):
         assert f"# [[html.{phase}]]" in text
     # loads alone and over the shipped rules; the CLI's checks pass
     assert "beritasatu.com" in load_rules(rules).sites
@@ -59,7 +60,7 @@ def test_the_commented_examples_are_valid_rules_whose_examples_pass(tmp_path):
     path.write_text(uncomment(path.read_text(encoding="utf-8")), encoding="utf-8")
     cleaner = Cleaner([rules])
     site = cleaner.rules.sites["beritasatu.com"]
-    assert {r.kind for r in site.rules()} == set(TEXT_PHASES) | set(HTML_PHASES)
+    assert {r.kind for r in site.rules()} == set(PHASES.kinds("text")) | set(PHASES.kinds("html"))
     assert site.signature is not None and len(site.tests) == 1
     assert [str(f) for f in check_all(cleaner.rules, cleaner)] == []
     result = cleaner.clean("Beritasatu.com - Isi berita.\nBaca juga: Judul Lain\nParagraf dua. (abc/def)\n")

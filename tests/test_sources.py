@@ -15,7 +15,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from cleaner import io as cleaner_io
-from cleaner.sources import Fields, iter_pages, safe_id, single_file, stdin_page, walk_folder
+from cleaner.sources import Fields, iter_pages, load, safe_id, single_file, stdin_page, walk_folder
 
 HTML = (
     "<html><head><title>Judul</title></head><body><article><h1>Judul Berita</h1>"
@@ -40,10 +40,7 @@ def by_id(pages):
 
 def loaded(pages):
     """Page files are read by the worker that cleans them; read them here."""
-    pages = list(pages)
-    for page in pages:
-        page.load()
-    return pages
+    return [load(page) for page in pages]
 
 
 def write_warc(path, records, gz=False):
@@ -263,9 +260,7 @@ def test_a_named_pipe_or_a_device_among_the_pages_is_refused_without_blocking(tm
     os.mkfifo(tmp_path / "pipe.html")  # opening it for reading would wait for a writer forever
     (tmp_path / "zero.html").symlink_to("/dev/zero")  # reading it would never end
     (tmp_path / "fine.txt").write_text("Isi berita.\n")
-    pages = {p.id: p for p in walk_folder(tmp_path)}
-    for page in pages.values():
-        page.load()
+    pages = {p.id: load(p) for p in walk_folder(tmp_path)}
     assert pages["pipe"].error == f"{tmp_path / 'pipe.html'}: not a regular file (a named pipe, a device or a socket)"
     assert pages["zero"].error.endswith("not a regular file (a named pipe, a device or a socket)")
     assert pages["fine"].error is None and pages["fine"].data == b"Isi berita.\n"
@@ -274,6 +269,5 @@ def test_a_named_pipe_or_a_device_among_the_pages_is_refused_without_blocking(tm
 def test_a_page_file_over_the_size_limit_is_reported_not_read(tmp_path, monkeypatch):
     monkeypatch.setattr(cleaner_io, "MAX_PAGE_BYTES", 1024)
     (tmp_path / "huge.html").write_bytes(b"<p>x</p>" * 1000)
-    (page,) = walk_folder(tmp_path)
-    page.load()
+    (page,) = map(load, walk_folder(tmp_path))
     assert page.error == f"{tmp_path / 'huge.html'}: too large to be a page (8,000 bytes; the limit is 1,024)"

@@ -19,7 +19,7 @@ from cleaner.cli import app
 from cleaner.rules import load_rules
 from cleaner.ruletest import check_all
 from conftest import ROOT
-from cleaner.suggest import SuggestError, load_crawl, looks_like_body, suggest, suggest_pages, toml_str
+from cleaner.suggest import SuggestError, load_crawl, looks_like_body, render_toml, suggest, suggest_pages, toml_str
 
 SITE = "koranku.com"
 CITIES = ["JAKARTA", "SOLO", "BANDUNG", "KOTA BARU", "MEDAN", "SURABAYA", "PADANG", "MALANG", "BOGOR", "DEPOK"]
@@ -78,7 +78,7 @@ def crawl(tmp_path):
 
 def test_draft_loads_and_its_examples_pass(tmp_path, crawl):
     folder, _ = crawl
-    draft = suggest(folder).to_toml()
+    draft = render_toml(suggest(folder))
     data = tomllib.loads(draft)
     assert data["site"] == SITE
     rules_dir = rules_with(tmp_path, draft)
@@ -91,7 +91,7 @@ def test_draft_loads_and_its_examples_pass(tmp_path, crawl):
 
 def test_every_rule_carries_its_evidence(crawl):
     folder, _ = crawl
-    draft = suggest(folder).to_toml()
+    draft = render_toml(suggest(folder))
     blocks = re.split(r"\n(?=\[\[)", draft)
     for before, block in zip(blocks, blocks[1:]):
         evidence, found = before.splitlines()[-2:]
@@ -114,15 +114,15 @@ def test_the_draft_finds_the_template(crawl):
     dateline = by_origin["dateline"][0].table
     assert dateline["scope"] == "first_line" and dateline["pattern"].startswith(r"^Koranku\.com")
     assert re.match(dateline["pattern"], "Koranku.com, TANJUNG PINANG - Isi berita")  # the city is generalised
-    assert any(r.kind == "drop_line" and r.table["pattern"].startswith("Baca") for r in by_origin["line shape"])
+    assert any(r.kind == "drop_line" and r.table["line_pattern"].startswith("Baca") for r in by_origin["line shape"])
     assert any("Unduh" in r.table["pattern"] for r in by_origin["trailing marker"])
-    assert any(r.kind == "cut_after" and "Tonton" in r.table["pattern"] for r in by_origin["repeated line"])
+    assert any(r.kind == "cut_after" and "Tonton" in r.table["line_pattern"] for r in by_origin["repeated line"])
     assert any(r.kind == "strip_inline" and r"\d{1,3}" in r.table["pattern"] for r in by_origin["end mark"])
 
 
 def test_used_as_site_file_it_cleans_the_crawl(tmp_path, crawl):
     folder, bodies = crawl
-    rules_dir = rules_with(tmp_path, suggest(folder).to_toml())
+    rules_dir = rules_with(tmp_path, render_toml(suggest(folder)))
     with_draft = Cleaner([rules_dir])
     generic = Cleaner()  # the shipped rules: koranku.com has no site file there
     generic_left = 0
@@ -137,7 +137,7 @@ def test_used_as_site_file_it_cleans_the_crawl(tmp_path, crawl):
 
 def test_it_cleans_unseen_pages_of_the_site(tmp_path, crawl):
     folder, _ = crawl
-    cleaner = Cleaner([rules_with(tmp_path, suggest(folder).to_toml())])
+    cleaner = Cleaner([rules_with(tmp_path, render_toml(suggest(folder)))])
     page = ("Koranku.com, TANJUNG PINANG - Nelayan muda memperbaiki dermaga kayu di pesisir utara sejak Senin pagi.\n"
             "Baca juga: Judul Lain yang Belum Pernah Terlihat Sebelumnya\n"
             "Perbaikan itu, kata dia, selesai sebelum musim hujan tiba di kota tersebut. (K77)Unduh aplikasi Koranku di ponsel Anda\n")
@@ -153,9 +153,9 @@ def test_a_repeated_body_sentence_is_not_suggested(tmp_path):
     for i in range(8):
         (folder / f"p{i}.txt").write_text(f"{story(i, 0)}\n{shared}\n{story(i, 1)}\n", encoding="utf-8")
     s = suggest(folder)
-    assert not any(shared in str(r.table.get("pattern", "")).replace("\\s*", " ") for r in s.rules)
+    assert not any(shared in str(r.table.get("pattern", r.table.get("line_pattern", ""))).replace("\\s*", " ") for r in s.rules)
     assert any("looks like body" in r.reason for r in s.rejected)
-    cleaner = Cleaner([rules_with(tmp_path, s.to_toml())])
+    cleaner = Cleaner([rules_with(tmp_path, render_toml(s))])
     assert shared in cleaner.clean((folder / "p0.txt").read_text(), path=f"{SITE}/p0.txt").text
 
 
@@ -182,7 +182,7 @@ def test_html_crawl_gives_body_and_promo_rules(tmp_path):
     html = {(r.kind, r.table["css"]) for r in s.rules if r.mode == "html"}
     assert ("body", "div.kr-body.detail-text") in html
     assert ("drop", "p.promo") in html
-    cleaner = Cleaner([rules_with(tmp_path, s.to_toml())])
+    cleaner = Cleaner([rules_with(tmp_path, render_toml(s))])
     result = cleaner.clean_html(html_page(3).encode(), path=f"{SITE}/h3.html")
     assert result.extractor == "site-body"
     assert result.text.splitlines() == [story(3, j) for j in range(4)]
@@ -243,7 +243,7 @@ def test_two_layouts_give_two_body_rules(tmp_path):
     s = suggest(folder)
     bodies = [r.table["css"] for r in s.rules if r.kind == "body"]
     assert bodies == ["div.kr-body.detail-text", "div.isi-lama"]
-    cleaner = Cleaner([rules_with(tmp_path, s.to_toml())])
+    cleaner = Cleaner([rules_with(tmp_path, render_toml(s))])
     for name, i in (("new2.html", 2), ("old7.html", 7)):
         result = cleaner.clean_html((folder / name).read_bytes(), path=f"{SITE}/{name}")
         assert result.extractor == "site-body"

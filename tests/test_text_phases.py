@@ -1,15 +1,17 @@
 """What each text phase does, and that the phases run in a fixed order."""
 
 from cleaner import Cleaner
-from cleaner.text import GLUED_DUPLICATE, REPEATED_LINE, title_end
+from cleaner.phases.duplicates import GLUED_DUPLICATE, REPEATED_LINE
+from cleaner.phases.strip_inline import title_end
 from conftest import write_rules
 
 SITE = 'site = "example.com"\n'
 
 
 def rule(kind: str, rid: str, pattern: str, extra: str = "") -> str:
+    key = "pattern" if kind == "strip_inline" else "line_pattern"  # searched in a line, or matching it whole
     return (
-        f"[[text.{kind}]]\nid = \"{rid}\"\nwhy = \"test\"\npattern = '{pattern}'\n{extra}"
+        f"[[text.{kind}]]\nid = \"{rid}\"\nwhy = \"test\"\n{key} = '{pattern}'\n{extra}"
         'must_match = ["x"]\nmust_not_match = ["y"]\n'
     )
 

@@ -12,8 +12,10 @@ from selectolax.lexbor import LexborHTMLParser
 from .. import html as H
 from ..io import decode
 from ..sites import folder_domain, host_of
-from ..sources import Page, iter_pages
-from ..text import Line, drop_scrape_duplicates, split_lines
+from ..page import Line, Page
+from ..phases.duplicates import without_scrape_duplicates
+from ..sources import iter_pages, load
+from ..text import split_lines
 
 
 @dataclass
@@ -36,7 +38,7 @@ def load_crawl(folder: Path | str) -> list[CrawlPage]:
     """Every page of a folder tree (or export) of one site, read and decoded."""
     pages = []
     for page in iter_pages([str(folder)]):
-        page.load()
+        page = load(page)
         if page.error or not page.data:
             continue
         crawl_page = _read(page)
@@ -56,7 +58,7 @@ def _read(page: Page) -> CrawlPage | None:
     except Exception:  # noqa: BLE001 - an unreadable page is left out of the evidence
         return None
     raw = split_lines(text)
-    return CrawlPage(page.id, "text", page.url, raw_lines=raw, lines=drop_scrape_duplicates(list(raw), []))
+    return CrawlPage(page.id, "text", page.url, raw_lines=raw, lines=without_scrape_duplicates(raw))
 
 
 def site_of(folder: Path, pages: list[CrawlPage]) -> str | None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 
-from ..text import Line, run_phases
+from ..text import clean_lines
 from .common import alternation, excerpt, short, words
 from .crawl import CrawlPage
 from .evaluate import Evaluator
@@ -52,9 +52,8 @@ def _first_lines(pages: list[CrawlPage], evaluator: Evaluator) -> list[tuple[str
     """(page, first line) as the strip_inline phase sees it: after the generic cut/drop phases."""
     out = []
     for page in pages:
-        lines = [Line(ln.number, ln.text) for ln in page.lines]
         phases = evaluator.phases([])
-        lines = run_phases(lines, {"cut_after": phases["cut_after"], "drop_line": phases["drop_line"]}, [], duplicates=False)
+        lines = clean_lines(list(page.lines), {"cut_after": phases["cut_after"], "drop_line": phases["drop_line"]}, "html")
         if lines:
             out.append((page.id, lines[0].text))
     return out

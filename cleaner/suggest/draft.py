@@ -4,20 +4,19 @@ reads TOML), with the evidence of each rule in comments."""
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
-
-from ..rules import TEXT_PHASES
+from ..phases import PHASES
 from .common import short
+from .model import SuggestedRule, Suggestion
 
-if TYPE_CHECKING:
-    from .model import SuggestedRule, Suggestion
 
-#: The order rules are listed (and numbered) in: text phases as they run, then node rules.
-RULE_ORDER = (*(("text", kind) for kind in TEXT_PHASES), ("html", "drop"), ("html", "body"))
+def rule_order() -> tuple[tuple[str, str], ...]:
+    """The order rules are listed (and numbered) in: text phases as they run, then node rules."""
+    return (*(("text", kind) for kind in PHASES.kinds("text")), ("html", "drop"), ("html", "body"))
+
 
 _CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
 _ESCAPES = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\t": "\\t"}
-_SCALAR_KEYS = ("id", "why", "pattern", "css", "scope", "min_line", "title", "replace")
+_SCALAR_KEYS = ("id", "why", "line_pattern", "pattern", "css", "scope", "min_line", "title", "replace")
 _MAX_REJECTED = 40
 
 
@@ -58,7 +57,7 @@ def comment(text: str) -> str:
 def render_toml(s: Suggestion) -> str:
     """The draft as a site rule file, with the evidence of each rule in comments."""
     out = _header(s)
-    for mode, kind in RULE_ORDER:
+    for mode, kind in rule_order():
         for r in s.rules:
             if (r.mode, r.kind) == (mode, kind):
                 out += _rule_lines(r, s.n_pages)

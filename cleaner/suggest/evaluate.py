@@ -8,27 +8,28 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..rules import TEXT_PHASES, HtmlRule, Rule, RuleFile, _load_html_rule, _load_rule
-from ..ruletest import check_rule
-from ..text import Line, Removal, normalise, run_phases
+from ..page import Line, Removal
+from ..phases import PHASES, Rule
+from ..rules import RuleFile, by_phase
+from ..text import clean_lines, normalise
 from .common import looks_like_body, words
 from .crawl import CrawlPage
 
 
-def compile_rule(kind: str, table: dict, mode: str = "text", *, check: bool = True) -> tuple[Rule | HtmlRule | None, list[str]]:
-    """The rule loaded as a rule file would load it, and with `check` its own
-    examples run; (None, problems) when anything fails."""
+def compile_rule(kind: str, table: dict, mode: str = "text", *, check: bool = True) -> tuple[Rule | None, list[str]]:
+    """The rule compiled by its phase as a rule file's would be, and with
+    `check` its own examples run; (None, problems) when anything fails."""
     problems: list[str] = []
-    loader = _load_rule if mode == "text" else _load_html_rule
-    rule = loader(kind, dict(table), Path("<suggest>"), 0, problems)
+    phase = PHASES.get(mode, kind)
+    rule = phase.compile(dict(table), Path("<suggest>"), 0, problems)
     if check and rule is not None and not problems:
-        problems = [str(f) for f in check_rule(rule)]
+        problems = [f"<suggest>: {rule.id}: {p}" for p in phase.example_problems(rule)]
     return (rule if not problems else None), problems
 
 
 def fires(rule: Rule, line: str) -> bool:
     """Does the text rule act on this line alone?"""
-    return rule.pattern.search(line) is not None if rule.kind == "strip_inline" else rule.matches_line(line)
+    return rule.phase.fires(rule, line)
 
 
 @dataclass
@@ -52,13 +53,12 @@ class Evaluator:
         self._base: dict[str, tuple[list[str], list[Removal]]] = {}
 
     def phases(self, site_rules: Sequence[Rule]) -> dict[str, list[Rule]]:
-        return {p: [r for r in site_rules if r.kind == p] + list(self.generic.text[p]) for p in TEXT_PHASES}
+        return by_phase("text", site_rules, self.generic.of("text"))
 
     def run(self, page: CrawlPage, site_rules: Sequence[Rule]) -> tuple[list[str], list[Removal]]:
         removed: list[Removal] = []
-        source = page.raw_lines if page.kind == "text" else page.lines
-        lines = [Line(ln.number, ln.text) for ln in source]
-        out = run_phases(lines, self.phases(site_rules), removed, duplicates=page.kind == "text")
+        lines = list(page.raw_lines if page.kind == "text" else page.lines)
+        out = clean_lines(lines, self.phases(site_rules), page.kind, removed)
         return [ln.text for ln in out], removed
 
     def base(self, page: CrawlPage) -> tuple[list[str], list[Removal]]:

@@ -12,7 +12,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from .. import html as H
 from .common import short
-from .html_nodes import ancestors, classes, css_of, named, node_rule, selector, snippet, text_len, unique_node
+from .html_nodes import ancestors, classes, css_of, named, node_rule, selector, snippet, text_len
 from .model import Rejected, SuggestedRule
 
 #: Class names of the article container (kept in a body selector) and of layout utilities (left out first).
@@ -81,7 +81,7 @@ def main_node(tree: LexborHTMLParser) -> LexborNode | None:
 
 def unique_pages(trees: dict[str, LexborHTMLParser], css: str) -> list[str]:
     """The pages where the selector matches exactly one node."""
-    return [pid for pid, tree in trees.items() if unique_node(tree, css) is not None]
+    return [pid for pid, tree in trees.items() if H.only_node(tree, css) is not None]
 
 
 def _body_css(nodes: list[LexborNode], trees: dict[str, LexborHTMLParser]) -> list[str]:

@@ -22,7 +22,6 @@ from .html_nodes import (
     selector,
     snippet,
     text_len,
-    unique_node,
     visible,
 )
 from .model import Rejected, SuggestedRule
@@ -78,7 +77,7 @@ def _blocks(trees: dict[str, LexborHTMLParser], body_css: str) -> tuple[dict[str
     body_paras: list[LexborNode] = []
     n_body = 0
     for pid, tree in trees.items():
-        body = unique_node(tree, body_css)
+        body = H.only_node(tree, body_css)
         if body is None:
             continue
         n_body += 1

@@ -83,15 +83,9 @@ def link_density(node: LexborNode) -> float:
     return min(1.0, sum(text_len(a) for a in node.css("a")) / total)
 
 
-def unique_node(tree: LexborHTMLParser, css: str) -> LexborNode | None:
-    """The node the selector matches if it matches exactly one (as a body rule counts)."""
-    hits = tree.css(css)
-    return hits[0] if len(hits) == 1 else None
-
-
 def first_paragraph(tree: LexborHTMLParser, body_css: str) -> LexborNode | None:
     """The first <p> inside the page's body node, if the body selector matches one node."""
-    body = unique_node(tree, body_css)
+    body = H.only_node(tree, body_css)
     return next((c for c in body.iter() if c.tag == "p"), None) if body is not None else None
 
 

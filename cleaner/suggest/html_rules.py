@@ -6,8 +6,8 @@ from __future__ import annotations
 from selectolax.lexbor import LexborHTMLParser
 
 from .. import html as H
-from ..extract import extract_generic
-from ..rules import RuleFile
+from ..html_stage import prune, run_html_stage
+from ..rules import RuleFile, by_phase
 from .crawl import CrawlPage
 from .evaluate import compile_rule
 from .html_body import body_rules
@@ -23,7 +23,7 @@ def html_candidates(pages: list[CrawlPage], generic: RuleFile, prefix: str, min_
         return []
     # pruned by the generic drops first: what they remove needs no site rule
     trees = {p.id: _pruned_tree(p, generic) for p in html_pages}
-    titles = {p.id: page_title(LexborHTMLParser(p.html or "")) for p in html_pages}
+    titles = {p.id: page_title(trees[p.id]) for p in html_pages}
     bodies = body_rules(trees, prefix, rejected)
     out: list[SuggestedRule] = []
     for body in bodies:
@@ -36,27 +36,19 @@ def html_candidates(pages: list[CrawlPage], generic: RuleFile, prefix: str, min_
 
 
 def _pruned_tree(page: CrawlPage, generic: RuleFile) -> LexborHTMLParser:
-    tree = LexborHTMLParser(page.html or "")
-    H.drop_nodes(tree, list(generic.html["drop"]), [])
+    """The page as the generic node rules leave it: what they remove needs no site rule."""
+    tree = H.parse_html(page.html or "")
+    prune(tree, by_phase("html", [r for r in generic.of("html") if r.kind == "drop"]))
     return tree
 
 
 def render_html_pages(pages: list[CrawlPage], generic: RuleFile, html_rules: list[SuggestedRule]) -> None:
-    """The lines the text rules see on each HTML page, with the suggested node rules applied."""
-    compiled = {"drop": [], "body": []}
-    for s in html_rules:
-        rule, _ = compile_rule(s.kind, s.table, "html")
-        if rule is not None:
-            compiled[s.kind].append(rule)
+    """The lines the text rules see on each HTML page: the engine's HTML stage
+    run with the suggested node rules over the generic ones."""
+    suggested = [rule for s in html_rules if (rule := compile_rule(s.kind, s.table, "html")[0]) is not None]
+    rules = by_phase("html", suggested, generic.of("html"))
     for page in pages:
         if page.kind != "html":
             continue
-        tree = LexborHTMLParser(page.html or "")
-        H.drop_nodes(tree, compiled["drop"] + list(generic.html["drop"]), [])
-        H.drop_headed_widgets(tree, list(generic.html["drop_heading"]), [])
-        body, _ = H.pick_body(tree, compiled["body"] + list(generic.html["body"]))
-        if body is not None:
-            page.lines = H.render_lines(body)
-        else:
-            page.lines, _ = extract_generic(tree.html or "", page.url or H.page_url(tree))
-
+        tree = H.parse_html(page.html or "")
+        page.lines = run_html_stage(tree, rules, page.url or H.page_url(tree), []).lines

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .draft import render_toml
 
 
 class SuggestError(Exception):
@@ -73,6 +72,3 @@ class Suggestion:
     source: str = ""
     need: int = 0  # pages a repeated line or shape had to be seen on
     total: int = 0  # pages in the crawl (more than n_pages when it was sampled)
-
-    def to_toml(self) -> str:
-        return render_toml(self)

@@ -13,7 +13,7 @@ from ..rules import SHIPPED_RULES, Rule, RuleFile, load_rules
 from .common import page_trigrams
 from .crawl import CrawlPage, load_crawl, sample, site_of
 from .datelines import datelines
-from .draft import RULE_ORDER
+from .draft import rule_order
 from .endings import end_marks, trailing_markers
 from .evaluate import Evaluator
 from .html_rules import html_candidates, render_html_pages
@@ -144,7 +144,7 @@ def _id_prefix(site: str) -> str:
 
 def _renumber(rules: list[SuggestedRule], prefix: str) -> None:
     """Ids in the order the draft lists the rules: text T01.., HTML drops H01.., body H10.. ."""
-    order = {key: i for i, key in enumerate(RULE_ORDER)}
+    order = {key: i for i, key in enumerate(rule_order())}
     rules.sort(key=lambda r: order[(r.mode, r.kind)])
     text = [r for r in rules if r.mode == "text"]
     drops = [r for r in rules if (r.mode, r.kind) == ("html", "drop")]

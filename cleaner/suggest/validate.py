@@ -8,9 +8,10 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
-from ..rules import Rule, load_file
+from ..phases import PHASES, Rule
+from ..phases.strip_inline import apply_alone
+from ..rules import load_file
 from ..ruletest import check_rule
-from ..text import apply_rule
 from .common import excerpt, looks_like_body, short
 from .crawl import CrawlPage
 from .draft import render_toml
@@ -92,7 +93,7 @@ def _accept(cand: Candidate, rule_id: str, body: list[str], evaluator: Evaluator
 def _table_with_examples(cand: Candidate, rule_id: str, body: list[str]) -> dict:
     """The rule's TOML table, its examples taken from the crawl: lines of the
     evidence it matches, and a body line it leaves alone."""
-    table = {"id": rule_id, "why": cand.why, "pattern": cand.pattern, **cand.extra}
+    table = {"id": rule_id, "why": cand.why, PHASES.get("text", cand.kind).match_key: cand.pattern, **cand.extra}
     # placeholder examples: only the pattern is compiled here, the real ones are picked with it
     probe, problems = compile_rule(cand.kind, {**table, "must_match": ["x"], "must_not_match": ["y"]}, check=False)
     if probe is None:
@@ -112,7 +113,7 @@ def _table_with_examples(cand: Candidate, rule_id: str, body: list[str]) -> dict
     table["must_match"] = must
     table["must_not_match"] = [not_ex]
     if cand.expect:
-        table["expect"] = [[ex, apply_rule(probe, ex)] for ex in must]
+        table["expect"] = [[ex, apply_alone(probe, ex)] for ex in must]
     return table
 
 
