@@ -63,6 +63,7 @@ def main() -> int:
             records.append({"page": rel, "site": result.site, "site_source": result.site_source,
                             "extractor": result.extractor, "body_rule": result.body_rule,
                             "fired": dict(sorted(result.fired.items()))})
+        args.out.mkdir(parents=True, exist_ok=True)
         (args.out / f"{name}.jsonl").write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records),
                                                 encoding="utf-8")
         print(f"{name}: {len(records)} pages", file=sys.stderr)

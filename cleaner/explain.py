@@ -239,14 +239,15 @@ def render(expl: Explanation) -> list[Text]:
     out = header(expl)
     if expl.kind == "html":
         out.append(Text(""))
-        out.append(Text(f"nodes dropped ({len(expl.node_drops)}):", style="bold"))
+        out.append(Text.assemble(("body: ", "bold"), expl.body_note))
+        where = "inside the body" if expl.body_rule else "from the page"
+        out.append(Text(f"nodes dropped {where} ({len(expl.node_drops)}):", style="bold"))
         for r in expl.node_drops:
             line = Text("  ")
             line.append(r.rule_id, style=RULE_STYLE)
             line.append(f" {r.phase.removeprefix('html.')}: ")
             line.append(_short(r.text) or "(no text)", style="dim")
             out.append(line)
-        out.append(Text.assemble(("body: ", "bold"), expl.body_note))
     out.append(Text(""))
     out.append(Text("rendered lines:" if expl.kind == "html" else "lines (blank lines not shown):", style="bold"))
     width = max((len(str(row.number)) + 1 for row in expl.rows), default=2)
