@@ -20,6 +20,7 @@ from types import MappingProxyType
 from typing import Any, ClassVar
 
 from ..backtracking import pattern_risk
+from ..literals import needed_literals
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,15 @@ class Rule:
     pattern: re.Pattern[str] | None = None
     css: str | None = None
     options: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    #: Strings of which a line must hold one for `pattern` to match in it (literals.py); () when none is known.
+    needs: tuple[str, ...] = ()
+
+    def may_match(self, text: str) -> bool:
+        """False when `pattern` cannot match in this text (a quick test before the search)."""
+        for needed in self.needs:  # a loop: any() over a generator costs three times as much here
+            if needed in text:
+                return True
+        return not self.needs
 
     @property
     def phase(self) -> Phase:
@@ -156,12 +166,14 @@ class Phase:
         if len(problems) > before:
             return None
         match = compiled.get(self.match_key) if self.match_key else None
+        pattern = match if isinstance(match, re.Pattern) else None
         rule = Rule(
             id=raw["id"], why=raw["why"], mode=self.mode, kind=self.kind,
             must_match=tuple(raw["must_match"]), must_not_match=tuple(raw["must_not_match"]), source=str(path),
-            pattern=match if isinstance(match, re.Pattern) else None,
+            pattern=pattern,
             css=match if isinstance(match, str) else None,
             options=MappingProxyType(options),
+            needs=needed_literals(pattern.pattern) if pattern is not None else (),
         )
         self.validate(rule, where, problems)
         return rule if len(problems) == before else None

@@ -48,7 +48,7 @@ class CutAfter(WholeLinePhase):
     def run(self, lines: list[Line], rules: Sequence[Rule], run: TextRun) -> list[Line]:
         for i, ln in enumerate(lines):
             for rule in rules:
-                if i + 1 >= rule.options["min_line"] and rule.pattern.fullmatch(ln.text):
+                if i + 1 >= rule.options["min_line"] and rule.may_match(ln.text) and rule.pattern.fullmatch(ln.text):
                     for cut in lines[i:]:
                         run.remove(cut, rule.id, self.kind)
                     return lines[:i]
@@ -72,7 +72,8 @@ class DropLine(WholeLinePhase):
     def run(self, lines: list[Line], rules: Sequence[Rule], run: TextRun) -> list[Line]:
         kept = []
         for ln in lines:
-            rule = next((r for r in rules if r.pattern.fullmatch(ln.text)), None)
+            text = ln.text
+            rule = next((r for r in rules if r.may_match(text) and r.pattern.fullmatch(text)), None)
             if rule is None:
                 kept.append(ln)
             else:

@@ -77,6 +77,8 @@ class StripInline(Phase):
             text = ln.text
             pieces: list[Piece] = []
             for rule in rules if index == 0 else later:
+                if not rule.may_match(text):
+                    continue
                 text, cut = strip_one(text, rule)
                 if cut:
                     # Each rule sees a normalised line: a cut at the start must not
