@@ -19,6 +19,20 @@ TITLE_MODES = ("none", "titlecase", "rest")
 #: Rule id of a line strip_inline drops because no word is left in it (a lone "-" or "•").
 NO_WORDS = "builtin:no-words"
 
+#: Named guards (`preceded_by`, `followed_by`): what must come just before or
+#: just after a match, so that rule files do not write the lookarounds by hand.
+PRECEDED_BY = {
+    "anything": "",
+    # a sentence has just ended: a stop, a closing quote or bracket ("... kata dia." + "(abc)")
+    "sentence_end": "(?<=[.!?\"”'’)])",
+}
+FOLLOWED_BY = {
+    "anything": "",
+    # a capital letter, maybe after an opening quote
+    "capital": "(?=[\"“‘']?[A-Z])",
+    # a new sentence starts: a capital, a digit or an opening quote
+    "sentence_start": "(?=[\"“'‘A-Z0-9])",
+}
 _OPEN_QUOTES = "\"“‘'«"
 _WORD = re.compile(r"\S+")
 _HAS_WORD = re.compile(r"\w")
@@ -35,6 +49,11 @@ class StripInline(Phase):
         "scope": Key("string", "`all` lines or only the `first_line` (for datelines)", default="all", choices=("all", "first_line")),
         "title": Key("string", "also remove the promoted headline after the match: `none`, `titlecase` (to where the sentence "
                      "resumes) or `rest` (to the end of the line)", default="none", choices=TITLE_MODES),
+        "preceded_by": Key("string", "what must come just before a match: `anything`, or `sentence_end` "
+                           "(a stop, `!`, `?`, a closing quote or bracket)", default="anything", choices=tuple(PRECEDED_BY)),
+        "followed_by": Key("string", "what must come just after a match: `anything`, `capital` (A-Z, maybe after an opening quote) or "
+                           "`sentence_start` (a capital, a digit or an opening quote)", default="anything",
+                           choices=tuple(FOLLOWED_BY)),
         "expect": Key("list of [input, output] pairs", "what this rule alone makes of a line: `[line, result]` pairs", default=()),
     }
     example = """\
@@ -58,6 +77,11 @@ class StripInline(Phase):
 
     def _key_hints(self) -> dict[str, str]:
         return {"line_pattern": "strip_inline searches inside a line: name the regex `pattern`"}
+
+    def regex_source(self, name: str, value: str, raw: dict) -> str:
+        before = PRECEDED_BY.get(raw.get("preceded_by", "anything"), "")
+        after = FOLLOWED_BY.get(raw.get("followed_by", "anything"), "")
+        return f"{before}(?:{value}){after}" if before or after else value
 
     def fires(self, rule: Rule, example: str) -> bool:
         return rule.pattern.search(example) is not None
