@@ -6,7 +6,9 @@ The pages of <corpus>/dev/html (22 labelled Indonesian news pages; with
 path's yardstick; with ``--set generic-dev`` the 150 WCXB pages of
 <corpus>/generic-dev/html; ``--set all`` all three) are read into memory as bytes first. Then, for each
 system, N timed runs (default 5) extract every page once, in one process,
-pinned to one core (os.sched_setaffinity(0, {0}) where available). Systems:
+pinned to one core (os.sched_setaffinity(0, {0}) where available); within a
+run the systems go one after the other, and the time ratios are medians of
+the per-run ratios, so a drift in the machine's speed hits both sides. Systems:
 
 - ``cleaner``: ``Cleaner().clean_html(page, path=relpath)``, shipped rules, so
   a site body rule applies where the site has one;
@@ -30,9 +32,10 @@ import shlex
 import statistics
 import sys
 import tempfile
+import time
 from pathlib import Path
 
-from _common import DEFAULT_CORPUS, HTML_SYSTEMS, load_html_systems, load_pages, pin_one_core, time_runs, write_json
+from _common import DEFAULT_CORPUS, HTML_SYSTEMS, load_html_systems, load_pages, pin_one_core, write_json
 
 SETS = {"dev": "dev/html", "pool": "dev/html-pool", "generic-dev": "generic-dev/html"}
 DEFAULT_SYSTEMS = ("cleaner", "cleaner-generic", "trafilatura")
@@ -91,22 +94,7 @@ def main(argv: list[str] | None = None) -> int:
             print("error: no system could be run", file=sys.stderr)
             return 2
         for set_name, pages in page_sets.items():
-            results[set_name] = {}
-            for name, fn in fns.items():
-                try:
-                    times = time_runs(lambda page, rel, f=fn: f(page, rel, None),
-                                      [(rel, page) for rel, page, _ in pages], args.runs, args.warmup)
-                except Exception as exc:
-                    print(f"{name}: failed during timing on {set_name}: {exc!r}", file=log)
-                    continue
-                rates = [len(pages) / t for t in times]
-                results[set_name][name] = {
-                    "median_pages_per_s": statistics.median(rates),
-                    "min_pages_per_s": min(rates),
-                    "max_pages_per_s": max(rates),
-                    "median_seconds_per_run": statistics.median(times),
-                    "run_seconds": times,
-                }
+            results[set_name] = _time_interleaved(fns, pages, args.runs, args.warmup, log)
 
     ratios: dict = {}
     for set_name, res in results.items():
@@ -119,12 +107,14 @@ def main(argv: list[str] | None = None) -> int:
                   f"{r['median_seconds_per_run']:>8.3f}", file=log)
         ratios[set_name] = {}
         if "trafilatura" in res:
-            base = res["trafilatura"]["median_seconds_per_run"]
+            base = res["trafilatura"]["run_seconds"]
             for name in ("cleaner", "cleaner-generic"):
                 if name in res:
-                    ratio = res[name]["median_seconds_per_run"] / base
+                    # Run i of every system ran back to back: the ratio of each
+                    # run is taken under the same machine load, then the median.
+                    ratio = statistics.median(t / b for t, b in zip(res[name]["run_seconds"], base))
                     ratios[set_name][f"{name}/trafilatura"] = ratio
-                    print(f"time ratio {name}/trafilatura (median s/run): {ratio:.3f} "
+                    print(f"time ratio {name}/trafilatura (median of the per-run ratios): {ratio:.3f} "
                           f"({1 / ratio:.2f}x the pages/s)", file=log)
 
     if args.json:
@@ -133,6 +123,44 @@ def main(argv: list[str] | None = None) -> int:
                    "warmup": args.warmup, "results": results, "time_ratios": ratios}
         write_json(payload, args.json, log)
     return 0 if any(results.values()) else 1
+
+
+def _time_interleaved(fns: dict, pages: list, runs: int, warmup: int, log) -> dict:
+    """Each run times one pass of every system over the pages, one system
+    after the other, so that the systems of a run share the machine's state
+    of the moment (a shared VM's speed drifts by tens of percent)."""
+    docs = [(rel, page) for rel, page, _ in pages]
+    for _ in range(warmup):
+        for fn in fns.values():
+            for rel, page in docs:
+                fn(page, rel, None)
+    times: dict[str, list[float]] = {name: [] for name in fns}
+    failed: set[str] = set()
+    for _ in range(runs):
+        for name, fn in fns.items():
+            if name in failed:
+                continue
+            try:
+                t0 = time.perf_counter()
+                for rel, page in docs:
+                    fn(page, rel, None)
+                times[name].append(time.perf_counter() - t0)
+            except Exception as exc:
+                print(f"{name}: failed during timing: {exc!r}", file=log)
+                failed.add(name)
+    results = {}
+    for name, run_times in times.items():
+        if name in failed or not run_times:
+            continue
+        rates = [len(pages) / t for t in run_times]
+        results[name] = {
+            "median_pages_per_s": statistics.median(rates),
+            "min_pages_per_s": min(rates),
+            "max_pages_per_s": max(rates),
+            "median_seconds_per_run": statistics.median(run_times),
+            "run_seconds": run_times,
+        }
+    return results
 
 
 if __name__ == "__main__":

@@ -196,10 +196,12 @@ class Cleaner:
                 yield self.clean_page(page, **defaults)
 
 
-def _decoded(data: str | bytes, kind: str, source: str) -> str:
+def _decoded(data: str | bytes, kind: str, source: str) -> str | bytes:
+    """A text page's text; an HTML page's text, or its bytes when they are
+    UTF-8 (what the parser reads best, see html.parser_input)."""
     if isinstance(data, str):
         return data
-    return H.decode_html(data, source) if kind == HTML else decode(data, source)
+    return H.parser_input(data, source) if kind == HTML else decode(data, source)
 
 
 def _site_note(match: SiteMatch) -> str:

@@ -21,7 +21,6 @@ from pathlib import Path
 
 from .phases import PHASES, Phase
 from .rules import SHIPPED_RULES
-from .sites import _DOMAIN
 
 
 class ScaffoldError(Exception):
@@ -39,7 +38,7 @@ def check_domain(domain: str) -> str:
         raise ScaffoldError(f"{domain!r} is not a domain: give the site's domain such as example.com, not a URL")
     if name.startswith("www."):
         raise ScaffoldError(f"{domain!r}: give the domain without 'www.' ({name.removeprefix('www.')}); its subdomains match it")
-    if not DOMAIN.match(name) or not _DOMAIN.match(name) or len(name) > 253:
+    if not DOMAIN.match(name) or len(name) > 253:
         raise ScaffoldError(f"{domain!r} does not look like a domain (such as example.com or example.co.id)")
     return name
 

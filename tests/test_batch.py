@@ -67,7 +67,7 @@ def txt_outputs(out: Path) -> dict[str, str]:
 def small_corpus(root: Path) -> Path:
     """Three pages: a suara.com text, an HTML page of a site without rules, a text without a site."""
     write(root / "suara.com" / "a.txt", SUARA)
-    write(root / "example.org" / "b.html", HTML)
+    write(root / "elsewhere.example" / "b.html", HTML)
     write(root / "misc" / "c.txt", "Isi berita tanpa situs.\n")
     return root
 
@@ -154,11 +154,11 @@ def test_a_folder_gives_a_mirrored_txt_tree_with_its_manifest(tmp_path):
     assert result.stdout == ""  # a tree: nothing on stdout
     assert txt_outputs(tmp_path / "out") == {
         "suara.com/a": SUARA_CLEAN,
-        "example.org/b": txt_outputs(tmp_path / "out")["example.org/b"],
+        "elsewhere.example/b": txt_outputs(tmp_path / "out")["elsewhere.example/b"],
         "misc/c": "Isi berita tanpa situs.\n",
     }
-    assert "Paragraf pertama" in (tmp_path / "out" / "example.org" / "b.txt").read_text()
-    assert [e["id"] for e in manifest(tmp_path / "out" / ".cleaner-manifest.jsonl")] == ["example.org/b", "misc/c", "suara.com/a"]
+    assert "Paragraf pertama" in (tmp_path / "out" / "elsewhere.example" / "b.txt").read_text()
+    assert [e["id"] for e in manifest(tmp_path / "out" / ".cleaner-manifest.jsonl")] == ["elsewhere.example/b", "misc/c", "suara.com/a"]
     assert "cleaned 3 page(s)" in result.stderr
 
 
@@ -167,7 +167,7 @@ def test_jsonl_output_to_a_file_holds_text_and_removed_pieces_per_rule(tmp_path)
     result = run("clean", src, "--format", "jsonl", "-o", tmp_path / "clean.jsonl", "-j", "1")
     assert result.exit_code == 0, result.stderr
     records = {r["id"]: r for r in jsonl_records(tmp_path / "clean.jsonl")}
-    assert set(records) == {"example.org/b", "misc/c", "suara.com/a"}
+    assert set(records) == {"elsewhere.example/b", "misc/c", "suara.com/a"}
     suara = records["suara.com/a"]
     assert set(suara) == {"id", "url", "site", "text", "removed", "fired"}
     assert suara["text"] == SUARA_CLEAN.rstrip("\n") and suara["site"] == "suara.com"
@@ -183,7 +183,7 @@ def test_jsonl_on_stdout_never_mixes_with_the_manifest_or_messages(tmp_path):
     result = run("clean", src, "--format", "jsonl", "-o", "-", "-j", "1")
     assert result.exit_code == 0
     records = [json.loads(line) for line in result.stdout.splitlines()]  # stdout is pure JSONL ...
-    assert sorted(r["id"] for r in records) == ["example.org/b", "misc/c", "suara.com/a"]
+    assert sorted(r["id"] for r in records) == ["elsewhere.example/b", "misc/c", "suara.com/a"]
     assert all("status" not in r and "fingerprint" not in r for r in records)  # ... of records, no manifest lines
     assert "cleaned 3 page(s)" in result.stderr  # the summary goes to stderr
     assert not list(tmp_path.rglob("*manifest*"))  # no manifest unless asked for
@@ -218,7 +218,7 @@ def test_manifest_has_one_line_per_page_with_site_rules_chars_and_status(tmp_pat
     result = run("clean", src, tmp_path / "export.jsonl", "-o", tmp_path / "out", "-j", "1", "-q")
     assert result.exit_code == 1
     entries = {e["id"]: e for e in manifest(tmp_path / "out" / ".cleaner-manifest.jsonl")}
-    assert set(entries) == {"example.org/b", "misc/bad", "misc/c", "misc/signed", "suara.com/a", "suara.com/u1"}
+    assert set(entries) == {"elsewhere.example/b", "misc/bad", "misc/c", "misc/signed", "suara.com/a", "suara.com/u1"}
 
     a = entries["suara.com/a"]
     assert a["input"] == str(src / "suara.com" / "a.txt")
@@ -232,7 +232,7 @@ def test_manifest_has_one_line_per_page_with_site_rules_chars_and_status(tmp_pat
     assert (entries["suara.com/u1"]["site_source"], entries["suara.com/u1"]["url"]) == ("url", "https://www.suara.com/news/1")
     assert entries["suara.com/u1"]["input"] == f"{tmp_path / 'export.jsonl'}:1"
     assert (entries["misc/c"]["site"], entries["misc/c"]["fired"]) == (None, {})
-    assert entries["example.org/b"]["extractor"] == "generic"
+    assert entries["elsewhere.example/b"]["extractor"] == "generic"
 
     bad = entries["misc/bad"]
     assert bad["status"] == "error" and "bad.txt" in bad["error"] and "binary" in bad["error"]
@@ -264,7 +264,7 @@ def test_rerun_skips_up_to_date_pages_and_redoes_changed_inputs_or_force(tmp_pat
     assert "cleaned 1 page(s)" in changed.stderr and "skipped 2 up to date" in changed.stderr
     assert (out / "suara.com" / "a.txt").read_text() == "Isi berita yang diubah.\nIsi berita kedua.\n"
     entries = manifest(man)
-    assert sorted(e["id"] for e in entries) == ["example.org/b", "misc/c", "suara.com/a"]  # still one line per page
+    assert sorted(e["id"] for e in entries) == ["elsewhere.example/b", "misc/c", "suara.com/a"]  # still one line per page
 
     forced = run("clean", src, "-o", out, "-j", "1", "--force")
     assert "cleaned 3 page(s)" in forced.stderr and "skipped 0" in forced.stderr
@@ -305,7 +305,7 @@ def test_jsonl_output_rerun_keeps_one_record_per_page(tmp_path):
 
     write(src / "misc" / "c.txt", PNG)  # a page that fails now drops its old record
     assert run("clean", src, "--format", "jsonl", "-o", out, "-j", "1", "-q").exit_code == 1
-    assert sorted(r["id"] for r in jsonl_records(out)) == ["example.org/b", "suara.com/a"]
+    assert sorted(r["id"] for r in jsonl_records(out)) == ["elsewhere.example/b", "suara.com/a"]
     assert {e["id"]: e["status"] for e in manifest(tmp_path / "clean.jsonl.manifest.jsonl")}["misc/c"] == "error"
 
 
@@ -391,7 +391,7 @@ def test_next_run_repairs_what_a_kill_leaves_in_a_tree(tmp_path):
 
     result = run("clean", src, "-o", out, "-j", "1")
     assert result.exit_code == 0
-    assert "skipped 1 up to date" in result.stderr  # example.org/b; misc/c lost its output, suara.com/a its line
+    assert "skipped 1 up to date" in result.stderr  # elsewhere.example/b; misc/c lost its output, suara.com/a its line
     assert txt_outputs(out) == reference
     assert sorted(p.name for p in out.rglob("*.tmp")) == ["notes.tmp"]
     entries = manifest(man)
@@ -497,7 +497,7 @@ def test_ids_from_exports_can_never_put_an_output_outside_the_output_folder(tmp_
     write_warc(
         inputs / "x.warc",
         [(f"http://{host}/p", "text/plain", f"Isi {n}.".encode(), rid) for n, (host, rid) in enumerate(
-            [("..", "../../../w1"), ("../..", "/abs/w2"), ("example.org", "a/../../w3"), ("%2e%2e", "..")]
+            [("..", "../../../w1"), ("../..", "/abs/w2"), ("elsewhere.example", "a/../../w3"), ("%2e%2e", "..")]
         )],
     )
     out = tmp_path / "deep" / "out"

@@ -81,7 +81,7 @@ def test_rules_check_and_test_pass_on_the_shipped_rules():
 
 
 def test_html_pages_in_a_folder_are_cleaned_to_txt(tmp_path):
-    src = tmp_path / "in" / "example.org"
+    src = tmp_path / "in" / "elsewhere.example"
     src.mkdir(parents=True)
     (src / "page.html").write_text(
         "<html><body><article><h1>Judul</h1><p>Paragraf pertama berita ini cukup panjang untuk diambil oleh ekstraktor, "
@@ -89,5 +89,5 @@ def test_html_pages_in_a_folder_are_cleaned_to_txt(tmp_path):
     )
     result = run("clean", tmp_path / "in", "-o", tmp_path / "out")
     assert result.exit_code == 0, result.output
-    text = (tmp_path / "out" / "example.org" / "page.txt").read_text()
+    text = (tmp_path / "out" / "elsewhere.example" / "page.txt").read_text()
     assert "Paragraf pertama" in text and "Paragraf kedua" in text

@@ -64,8 +64,8 @@ def test_site_option_and_folder_detection_are_reported(tmp_path):
     assert "site: suara.com; detected by: option" in run("explain", page, "--site", "suara.com").stdout
     by_url = run("explain", page, "--url", "https://www.suara.com/news/1")
     assert "detected by: url" in by_url.stdout and "url: https://www.suara.com/news/1" in by_url.stdout
-    unknown = run("explain", tmp_path / "detik.com" / "a.txt", "--site", "example.org")
-    assert "example.org (no rule file: generic rules only)" in unknown.stdout
+    unknown = run("explain", tmp_path / "detik.com" / "a.txt", "--site", "elsewhere.example")
+    assert "elsewhere.example (no rule file: generic rules only)" in unknown.stdout
 
 
 def test_html_page_lists_node_drops_and_the_body_rule():

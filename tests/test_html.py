@@ -5,7 +5,7 @@ import pytest
 from selectolax.lexbor import LexborHTMLParser
 
 from cleaner import Cleaner, RuleError, extract, load_rules
-from cleaner.html import decode_html, looks_like_html, page_url, parse_html, render_lines
+from cleaner.html import decode_html, looks_like_html, page_url, parse_html, parser_input, render_lines
 from conftest import write_rules
 
 SITE = 'site = "example.com"\n'
@@ -38,6 +38,17 @@ def test_decode_uses_meta_charset_then_detection():
     page = '<html><head><meta charset="windows-1252"></head><body><p>caf\xe9</p></body></html>'
     assert "café" in decode_html(page.encode("cp1252"), "x.html")
     assert "café" in decode_html(b"\xef\xbb\xbf<p>caf\xc3\xa9</p>", "x.html")
+
+
+def test_utf8_pages_are_parsed_from_their_bytes_others_from_their_decoded_text():
+    utf8 = "<p>caf\xe9 \u2014 ok</p>".encode()
+    assert parser_input(utf8, "x.html") is utf8
+    cp1252 = '<meta charset="windows-1252"><p>caf\xe9 \u2014 ok</p>'.encode("cp1252")
+    assert parser_input(cp1252, "x.html") == '<meta charset="windows-1252"><p>caf\xe9 \u2014 ok</p>'
+    with_bom = b"\xef\xbb\xbf<p>caf\xc3\xa9</p>"
+    assert parser_input(with_bom, "x.html") == "<p>caf\xe9</p>"  # a BOM is not text: decoded, not parsed as bytes
+    for page in (utf8, cp1252, with_bom):
+        assert Cleaner().clean_html(page).text.startswith("caf\xe9")
 
 
 def test_page_url_canonical_then_og_url():

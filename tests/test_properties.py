@@ -140,7 +140,7 @@ html_fragment = st.recursive(st.one_of(sentence(), promo, caption, noise_line, s
 def html_page(draw):
     head = ""
     if draw(st.booleans()):
-        head += f'<link rel="canonical" href="https://www.{draw(st.sampled_from(["kompas.com", "detik.com", "example.org"]))}/a">'
+        head += f'<link rel="canonical" href="https://www.{draw(st.sampled_from(["kompas.com", "detik.com", "elsewhere.example"]))}/a">'
     if draw(st.booleans()):
         head += '<meta charset="utf-8">'
     body = "".join(draw(st.lists(html_fragment, max_size=5)))

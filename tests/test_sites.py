@@ -24,8 +24,8 @@ def test_subdomains_match_their_site(cleaner):
 
 
 def test_unknown_sites_get_generic_rules(cleaner):
-    m = detect_site(cleaner.rules, url="https://example.org/a", text="Isi.")
-    assert (m.site, m.source, m.has_rules) == ("example.org", "url", False)
+    m = detect_site(cleaner.rules, url="https://elsewhere.example/a", text="Isi.")
+    assert (m.site, m.source, m.has_rules) == ("elsewhere.example", "url", False)
     assert detect_site(cleaner.rules, path="misc/a.txt", text="Isi.").site is None
 
 
