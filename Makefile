@@ -9,10 +9,12 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 .PHONY: samples test
-## Clean the shipped samples and print the score table against their gold.
+## Clean the shipped samples and print the score table against their gold,
+## then check every layout's saved HTML pages (rules/samples) against theirs.
 samples: $(VENV)/.installed
 	$(VENV)/bin/cleaner clean samples/raw -o out/samples
 	$(VENV)/bin/cleaner score out/samples samples/gold
+	$(VENV)/bin/cleaner rules test
 
 ## Run the whole test suite (rule examples, phases, CLI, quality gate).
 test: $(VENV)/.installed

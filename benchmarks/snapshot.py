@@ -33,6 +33,7 @@ SETS = (
     ("generic-dev", "corpus:generic-dev/html", "*.html"),
     ("seeds", "seeds:raw", "*"),
     ("samples", "repo:samples/raw", "*"),
+    ("layout-samples", "repo:rules/samples", "*.html"),
 )
 
 
@@ -61,7 +62,7 @@ def main() -> int:
             out.parent.mkdir(parents=True, exist_ok=True)
             out.write_text(result.text + "\n" if result.text else "", encoding="utf-8")
             records.append({"page": rel, "site": result.site, "site_source": result.site_source,
-                            "extractor": result.extractor, "body_rule": result.body_rule,
+                            "extractor": result.extractor, "layout": getattr(result, "layout", None), "body_rule": result.body_rule,
                             "fired": dict(sorted(result.fired.items()))})
         args.out.mkdir(parents=True, exist_ok=True)
         (args.out / f"{name}.jsonl").write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records),

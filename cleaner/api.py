@@ -24,7 +24,8 @@ from pathlib import Path, PurePath
 from . import html as H
 from .html_stage import run_html_stage
 from .io import InputError, decode
-from .page import ERROR, HTML, TEXT, TEXT_LINES, Page, PageOutcome, Trace, failed
+from .layouts import Layout
+from .page import ERROR, GENERIC_LAYOUT, HTML, TEXT, TEXT_LINES, Page, PageOutcome, Trace, failed
 from .phases import Rule
 from .rules import SHIPPED_RULES, RuleFile, RuleSet, by_phase, load_rules
 from .sites import SiteMatch, detect_site
@@ -38,23 +39,28 @@ class Cleaner:
     """Rules loaded and compiled once; cleaning is then cheap and thread-safe.
 
     `rules_dirs` are user folders that override or extend the shipped rules
-    (a site file there replaces the shipped file of the same domain).
+    (a site file there replaces the shipped file of the same domain). With
+    `site_rules=False` only the generic rules run (sites are still detected
+    and reported): to measure the generic path, or to clean a site whose
+    rule file is known to be stale.
     """
 
-    def __init__(self, rules_dirs: Sequence[Path | str] = (), *, shipped: bool = True):
+    def __init__(self, rules_dirs: Sequence[Path | str] = (), *, shipped: bool = True, site_rules: bool = True):
         self.rules_dirs = tuple(Path(d) for d in rules_dirs)
+        self.site_rules = site_rules
         folders = ((SHIPPED_RULES,) if shipped else ()) + self.rules_dirs
         self.rules: RuleSet = load_rules(*folders)
-        self._rules_for: dict[tuple[str, str | None], dict[str, list[Rule]]] = {}
+        self._text_rules: dict[tuple[str | None, str, str | None], dict[str, list[Rule]]] = {}
 
     def fingerprint(self) -> str:
-        """Changes whenever the loaded rules or the package version change: a
-        batch redoes pages cleaned under other rules."""
+        """Changes whenever the loaded rules, the options that choose them or
+        the package version change: a batch redoes pages cleaned under other rules."""
         digest = hashlib.blake2b(digest_size=8)
         try:
             digest.update(version("cleaner").encode())
         except PackageNotFoundError:
             pass
+        digest.update(f"site_rules={self.site_rules};".encode())
         for rf in self.rules.all_files():
             digest.update(f"{rf.path.name}:{rf.digest};".encode())
         return digest.hexdigest()
@@ -62,27 +68,39 @@ class Cleaner:
     def __reduce__(self):
         # Compiled regexes pickle fine, but reloading keeps pickles small and
         # lets worker processes rebuild the exact same rule set.
-        return (_rebuild, (self.rules.folders,))
+        return (_rebuild, (self.rules.folders, self.site_rules))
 
-    def _files_for(self, site: str | None) -> list[RuleFile]:
-        """The site's rule file (if any) first, then the global one."""
-        files = [self.rules.sites[site]] if site in self.rules.sites else []
-        return files + [self.rules.global_rules]
+    def site_file(self, site: str | None) -> RuleFile | None:
+        """The rule file whose rules run on pages of `site` (None with site_rules=False)."""
+        return self.rules.sites.get(site) if self.site_rules and site else None
 
-    def rules_for(self, mode: str, site: str | None) -> dict[str, list[Rule]]:
-        """The rules of each phase of a mode for a site: the site's first, then the global ones."""
-        key = (mode, site)
-        if key not in self._rules_for:
-            self._rules_for[key] = by_phase(mode, *(f.of(mode) for f in self._files_for(site)))
-        return self._rules_for[key]
+    def layouts_for(self, site: str | None) -> tuple[Layout, ...]:
+        """The site's layouts, tried in file order on its HTML pages."""
+        site_file = self.site_file(site)
+        return site_file.layouts if site_file is not None else ()
+
+    def html_rules(self) -> dict[str, list[Rule]]:
+        """The global node rules, by phase: they run on every HTML page."""
+        return self.rules.global_rules.html
+
+    def text_rules(self, site: str | None, kind: str = TEXT, layout: Layout | None = None) -> dict[str, list[Rule]]:
+        """The text rules, by phase, for lines of `kind` ("text": a scraped
+        text, "html": an HTML page's rendered lines) of a page of `site`: the
+        recognised layout's first, then the site file's, then the global
+        ones, each kept only if it runs on that kind of lines."""
+        key = (site, kind, layout.id if layout else None)
+        if key not in self._text_rules:
+            site_file = self.site_file(site)
+            groups = [layout.text.values()] if layout is not None else []
+            groups += [site_file.text.values()] if site_file is not None else []
+            groups.append(self.rules.global_rules.text.values())
+            rules = [r for group in groups for by_kind in group for r in by_kind if r.runs_on(kind)]
+            self._text_rules[key] = by_phase("text", rules)
+        return self._text_rules[key]
 
     def phases_for(self, site: str | None) -> dict[str, list[Rule]]:
-        """Text rules per phase for a site: the site's first, then the global ones."""
-        return self.rules_for("text", site)
-
-    def html_phases_for(self, site: str | None) -> dict[str, list[Rule]]:
-        """HTML rules per phase for a site: the site's first, then the global ones."""
-        return self.rules_for("html", site)
+        """Text rules per phase for a scraped text of a site (see text_rules)."""
+        return self.text_rules(site, TEXT)
 
     def detect(self, *, site=None, url=None, path=None, text=None) -> SiteMatch:
         return detect_site(self.rules, site=site, url=url, path=path, text=text)
@@ -107,27 +125,29 @@ class Cleaner:
         record = Trace() if trace else None
         removed = []
         timings = [("decode", decoded - started)]
-        extractor, body_rule, reason, url = TEXT_LINES, None, "", page.url
+        extractor, layout, reason, tried, url = TEXT_LINES, None, "", (), page.url
         if kind == HTML:
             tree = H.parse_html(content)
             parsed = time.perf_counter()
             url = url or H.page_url(tree)
             match = self.detect(site=page.site, url=url, path=page.relpath)
             site = match.site if match.has_rules else None
-            html = run_html_stage(tree, self.rules_for("html", site), url, removed, record)
-            lines, extractor, body_rule, reason = html.lines, html.extractor, html.body_rule, html.reason
+            if record is not None:
+                record.note("site", self._site_note(match))
+            html = run_html_stage(tree, self.layouts_for(site), self.html_rules(), url, removed, record)
+            lines, extractor, layout, reason, tried = html.lines, html.extractor, html.layout, html.reason, html.tried
             timings += [("parse", parsed - decoded), ("html", time.perf_counter() - parsed)]
         else:
             match = self.detect(site=page.site, url=url, path=page.relpath, text=content)
             site = match.site if match.has_rules else None
+            if record is not None:
+                record.note("site", self._site_note(match))
             lines = split_lines(content)
-        if record is not None:
-            record.note("site", _site_note(match))
-            if reason:
-                record.note("extractor", reason)
+        if record is not None and reason:
+            record.note("extractor", reason)
         text_started = time.perf_counter()
         text_run = TextRun(lines, TEXT if kind == TEXT else HTML, removed, record)
-        kept = run_text_phases(lines, self.rules_for("text", site), text_run)
+        kept = run_text_phases(lines, self.text_rules(site, text_run.kind, layout), text_run)
         timings.append(("text", time.perf_counter() - text_started))
         return PageOutcome(
             text="\n".join(ln.text for ln in kept),
@@ -136,7 +156,8 @@ class Cleaner:
             removed=tuple(removed),
             url=url,
             extractor=extractor,
-            body_rule=body_rule,
+            layout=layout.id if layout is not None else (GENERIC_LAYOUT if kind == HTML else None),
+            layouts_tried=tried,
             reason=reason,
             id=page.id,
             source=page.source,
@@ -146,6 +167,17 @@ class Cleaner:
             input_lines=tuple(lines),
             trace=record,
         )
+
+    def _site_note(self, match: SiteMatch) -> str:
+        if match.site is None:
+            return "no site detected: generic rules only"
+        if not match.has_rules:
+            rules = "no rule file: generic rules only"
+        elif not self.site_rules:
+            rules = "its rule file is not used (site rules off): generic rules only"
+        else:
+            rules = "its rule file"
+        return f"{match.site}, detected by {match.source}; {rules}"
 
     # -- conveniences --------------------------------------------------------------
 
@@ -204,18 +236,12 @@ def _decoded(data: str | bytes, kind: str, source: str) -> str | bytes:
     return H.parser_input(data, source) if kind == HTML else decode(data, source)
 
 
-def _site_note(match: SiteMatch) -> str:
-    if match.site is None:
-        return "no site detected: generic rules only"
-    rules = "its rule file" if match.has_rules else "no rule file: generic rules only"
-    return f"{match.site}, detected by {match.source}; {rules}"
-
-
-def _rebuild(folders: tuple[Path, ...]) -> Cleaner:
+def _rebuild(folders: tuple[Path, ...], site_rules: bool = True) -> Cleaner:
     c = Cleaner.__new__(Cleaner)
     c.rules_dirs = tuple(f for f in folders if f != SHIPPED_RULES)
+    c.site_rules = site_rules
     c.rules = load_rules(*folders)
-    c._rules_for = {}
+    c._text_rules = {}
     return c
 
 

@@ -44,7 +44,7 @@ from typing import IO, Any
 
 from .api import Cleaner
 from .io import TEMPORARY_NAME, as_output, open_temporary, temporary_prefix, write_atomic
-from .page import DUPLICATE, ERROR, OK, Page, PageOutcome, failed
+from .page import DUPLICATE, ERROR, GENERIC_LAYOUT, OK, Page, PageOutcome, failed
 from .sources import fingerprint, load
 from .workers import PageTimeout, WorkerPool, batched, page_time_limit
 
@@ -57,9 +57,16 @@ IN_FLIGHT_PER_WORKER = 3
 
 #: The keys of every manifest line, in this order (None where they do not apply).
 MANIFEST_FIELDS = (
-    "id", "input", "output", "url", "status", "site", "site_source", "extractor",
+    "id", "input", "output", "url", "status", "site", "site_source", "extractor", "layout", "reason", "layouts_tried",
     "fired", "chars_in", "chars_out", "error", "fingerprint",
 )
+
+#: The drift alarm (BatchSummary.drift): a layout's share of its site's HTML
+#: pages in this run is compared with its share in the manifest's earlier
+#: lines once both count this many pages...
+DRIFT_MIN_PAGES = 10
+#: ... and a fall of this much (0.25: from 90% of the pages to under 65%) is reported.
+DRIFT_SHARE_DROP = 0.25
 
 
 @dataclass
@@ -85,6 +92,9 @@ class BatchSummary:
     fired: Counter = field(default_factory=Counter)
     failures: list[str] = field(default_factory=list)
     stopped: str | None = None  # why the run stopped before the end of its input
+    # HTML pages of sites with layouts, per site: pages per layout id ("generic": none matched)
+    layouts: dict[str, Counter] = field(default_factory=dict)
+    earlier_layouts: dict[str, Counter] = field(default_factory=dict)  # the same, from the manifest before this run
 
     def add(self, outcome: PageOutcome) -> None:
         if outcome.status == OK:
@@ -92,11 +102,43 @@ class BatchSummary:
             self.sites[outcome.site or "(generic)"] += 1
             self.extractors[outcome.extractor] += 1
             self.fired.update(outcome.fired)
+            count_layout(self.layouts, outcome.site, outcome.layout, bool(outcome.layouts_tried))
         elif outcome.status == DUPLICATE:
             self.duplicates += 1
         else:
             self.failed += 1
             self.failures.append(outcome.error)
+
+
+    def drift(self) -> list[str]:
+        """One warning per site whose layouts stopped matching: pages that fell
+        to the generic path, or a layout whose share of the site's pages fell
+        against the manifest's earlier lines (DRIFT_MIN_PAGES, DRIFT_SHARE_DROP)."""
+        warnings = []
+        for site, counts in sorted(self.layouts.items()):
+            total = sum(counts.values())
+            generic = counts.get(GENERIC_LAYOUT, 0)
+            if generic:
+                warnings.append(f"{site}: {generic} of {total} HTML pages matched no layout and were cleaned by the "
+                                f"generic path; the site may have changed: see `cleaner explain PAGE`")
+            before = self.earlier_layouts.get(site, Counter())
+            if total < DRIFT_MIN_PAGES or sum(before.values()) < DRIFT_MIN_PAGES:
+                continue
+            for layout, n in before.most_common():
+                if layout == GENERIC_LAYOUT:
+                    continue
+                was, now = n / sum(before.values()), counts.get(layout, 0) / total
+                if was - now >= DRIFT_SHARE_DROP:
+                    warnings.append(f"{site}: layout {layout} cleaned {now:.0%} of the site's HTML pages this run "
+                                    f"against {was:.0%} before: the site may have changed")
+        return warnings
+
+
+def count_layout(counts: dict[str, Counter], site: str | None, layout: str | None, tried: bool) -> None:
+    """Count an HTML page of a site with layouts: by the layout that cleaned
+    it, or as generic when its site's layouts were tried and none matched."""
+    if site and layout and (layout != GENERIC_LAYOUT or tried):
+        counts.setdefault(site, Counter())[layout] += 1
 
 
 # -- cleaning one page -------------------------------------------------------------
@@ -144,6 +186,8 @@ def manifest_line(outcome: PageOutcome, output: str | None, fingerprint: str | N
     return {
         "id": outcome.id, "input": outcome.source, "output": output, "url": outcome.url, "status": outcome.status,
         "site": outcome.site, "site_source": outcome.site_source, "extractor": outcome.extractor if ok else None,
+        "layout": outcome.layout if ok else None, "reason": (outcome.reason or None) if ok else None,
+        "layouts_tried": list(outcome.layouts_tried) if ok and outcome.layouts_tried else None,
         "fired": outcome.fired if ok else None, "chars_in": outcome.chars_in if outcome.status != DUPLICATE else None,
         "chars_out": outcome.chars_out if ok else None, "error": outcome.error, "fingerprint": fingerprint,
     }
@@ -152,7 +196,7 @@ def manifest_line(outcome: PageOutcome, output: str | None, fingerprint: str | N
 def jsonl_record(outcome: PageOutcome) -> dict:
     """A page's record in a JSONL output."""
     return {
-        "id": outcome.id, "url": outcome.url, "site": outcome.site, "text": outcome.text,
+        "id": outcome.id, "url": outcome.url, "site": outcome.site, "layout": outcome.layout, "text": outcome.text,
         "removed": [{"rule": r.rule_id, "text": r.text} for r in outcome.removed], "fired": outcome.fired,
     }
 
@@ -196,7 +240,8 @@ def manifest_key(entry: dict) -> str:
     return str(entry.get("id"))
 
 
-def read_manifest(path: Path, *, state: bool = True) -> tuple[dict[int, int], set[int]]:
+def read_manifest(path: Path, *, state: bool = True,
+                  layouts: dict[str, Counter] | None = None) -> tuple[dict[int, int], set[int]]:
     """Compact the manifest and read it: (id key -> key of the fingerprint of
     the pages whose latest line is ok, the keys of every page in it; both
     empty without `state`, when only compacting). Keys are 8-byte hashes: a
@@ -228,6 +273,8 @@ def read_manifest(path: Path, *, state: bool = True) -> tuple[dict[int, int], se
                 continue
             if entry.get("status") == "ok" and entry.get("fingerprint"):
                 done[key_of(entry["id"])] = key_of(entry["fingerprint"])
+                if layouts is not None:
+                    count_layout(layouts, entry.get("site"), entry.get("layout"), bool(entry.get("layouts_tried")))
             elif entry.get("status") != "duplicate":
                 done.pop(key_of(str(entry["id"])), None)
     if rewrite:
@@ -344,7 +391,7 @@ class BatchRun:
         if o.manifest is not None:
             o.manifest.parent.mkdir(parents=True, exist_ok=True)
             remove_stale_tmp(o.manifest.parent, recursive=False, prefix=temporary_prefix(o.manifest))
-            done, self._manifest_keys = read_manifest(o.manifest)
+            done, self._manifest_keys = read_manifest(o.manifest, layouts=self.summary.earlier_layouts)
             self._done = {} if o.force else done
             self._manifest = open(o.manifest, "a", encoding="utf-8")
         if o.jsonl is not None:

@@ -14,6 +14,7 @@ import json
 import os
 import signal
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Annotated, Optional
@@ -57,6 +58,14 @@ RulesOption = Annotated[
     ),
 ]
 
+NoSiteRulesOption = Annotated[
+    bool,
+    typer.Option(
+        "--no-site-rules",
+        help="Generic rules only (sites are still detected): to measure the generic path, or for sites whose rule files are stale.",
+    ),
+]
+
 
 def fail(message: str, code: int) -> typer.Exit:
     """Print one error line and return the Exit to raise."""
@@ -64,9 +73,9 @@ def fail(message: str, code: int) -> typer.Exit:
     return typer.Exit(code)
 
 
-def load_cleaner(rules: list[Path] | None) -> Cleaner:
+def load_cleaner(rules: list[Path] | None, *, site_rules: bool = True) -> Cleaner:
     try:
-        return Cleaner(rules or ())
+        return Cleaner(rules or (), site_rules=site_rules)
     except RuleError as exc:
         for problem in exc.problems:
             err.print(problem, soft_wrap=True, markup=False)
@@ -88,6 +97,8 @@ def print_summary(summary: BatchSummary, seconds: float) -> None:
         err.print(table)
     if summary.fired:
         err.print("rules that fired most: " + ", ".join(f"{rule} {n}" for rule, n in summary.fired.most_common(8)), soft_wrap=True)
+    for warning in summary.drift():
+        err.print(f"[yellow]warning:[/yellow] {escape(warning)}", soft_wrap=True)
     for failure in summary.failures[:10]:
         err.print(f"[red]failed:[/red] {escape(failure)}", soft_wrap=True)
     if len(summary.failures) > 10:
@@ -171,6 +182,7 @@ def clean(
     site: Annotated[Optional[str], typer.Option(help="Treat every page as a page of this site (a domain such as detik.com).")] = None,
     url: Annotated[Optional[str], typer.Option(help="The page URL, for a single page without one.")] = None,
     rules: RulesOption = None,
+    no_site_rules: NoSiteRulesOption = False,
     quiet: Annotated[bool, typer.Option("-q", "--quiet", help="No progress bar and no summary.")] = False,
 ) -> None:
     """Clean scraped news pages (HTML or text, sniffed): keep the article body, drop the template's noise."""
@@ -179,7 +191,7 @@ def clean(
     for item in inputs:
         if item != "-" and not Path(item).exists():
             raise fail(f"{item}: no such file or folder", EXIT_USAGE)
-    cleaner = load_cleaner(rules)
+    cleaner = load_cleaner(rules, site_rules=not no_site_rules)
     fields = Fields(text=text_field, html=html_field, url=url_field, id=id_field)
     if fmt == "txt" and output in (None, "-"):
         if not is_single_page(inputs):
@@ -241,14 +253,36 @@ def score(
         Optional[Path],
         typer.Option("--raw", help="With --report: the raw input pages (.txt/.html, same relative names), to show what was removed from each."),
     ] = None,
+    clean_first: Annotated[
+        bool,
+        typer.Option("--clean", help="PRED holds raw pages: clean them first (into a temporary folder, with --rules / --no-site-rules), then score."),
+    ] = False,
+    rules: RulesOption = None,
+    no_site_rules: NoSiteRulesOption = False,
 ) -> None:
     """Score predictions against gold: token and line precision/recall/F1 and exact match, per file, per site and macro."""
     if raw is not None and report_path is None:
         raise fail("--raw needs --report", EXIT_USAGE)
-    try:
-        report = score_dirs(pred, gold)
-    except ScoreError as exc:
-        raise fail(str(exc), EXIT_USAGE) from None
+    if (rules or no_site_rules) and not clean_first:
+        raise fail("--rules and --no-site-rules choose how pages are cleaned: they need --clean", EXIT_USAGE)
+    with tempfile.TemporaryDirectory(prefix="cleaner-score-") as scratch:
+        if clean_first:
+            if not pred.exists():
+                raise fail(f"{escape(str(pred))}: no such file or folder", EXIT_USAGE)
+            cleaned = Path(scratch) / "out"
+            options = BatchOptions(out_dir=cleaned, manifest=Path(scratch) / "manifest.jsonl", jobs=default_jobs())
+            BatchRun(load_cleaner(rules, site_rules=not no_site_rules), options).run(iter_pages([str(pred)], Fields()))
+            raw, pred = raw or (pred if report_path is not None else None), cleaned
+        try:
+            report = score_dirs(pred, gold)
+        except ScoreError as exc:
+            raise fail(str(exc), EXIT_USAGE) from None
+        _print_score(report, pred, gold, raw, as_json=as_json, per_file=per_file, report_path=report_path, min_f1=min_f1)
+
+
+def _print_score(report, pred: Path, gold: Path, raw: Path | None, *, as_json: bool, per_file: bool,
+                 report_path: Path | None, min_f1: float | None) -> None:
+    """The score tables (or JSON), the HTML report, and the --min-f1 gate."""
     if as_json:
         sys.stdout.write(json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n")
     else:
@@ -276,16 +310,18 @@ def rules_check(rules: RulesOption = None) -> None:
 
 @rules_app.command("test")
 def rules_test(rules: RulesOption = None) -> None:
-    """Run every rule's examples (must_match, must_not_match, expect) and every file's [[tests]]."""
+    """Run every rule's examples (must_match, must_not_match, expect), every file's [[tests]] and every layout's sample pages."""
     cleaner = load_cleaner(rules)
     failures = check_all(cleaner.rules, cleaner)
     for failure in failures:
         err.print(str(failure), soft_wrap=True, markup=False)
     files = cleaner.rules.all_files()
     checked = sum(len(f.rules()) for f in files)
+    samples = sum(len(layout.samples) for f in files for layout in f.layouts)
     if failures:
         raise fail(f"{len(failures)} example(s) failed in {checked} rules", EXIT_FAILED)
-    err.print(f"ok: examples of {checked} rules and {sum(len(f.tests) for f in files)} document tests pass")
+    err.print(f"ok: examples of {checked} rules, {sum(len(f.tests) for f in files)} document tests and "
+              f"{samples} layout sample pages pass")
 
 
 @app.command()
@@ -294,6 +330,7 @@ def explain(
     url: Annotated[Optional[str], typer.Option(help="The page URL (an HTML page's canonical link is used without it).")] = None,
     site: Annotated[Optional[str], typer.Option(help="Treat the page as a page of this site (a domain such as detik.com).")] = None,
     rules: RulesOption = None,
+    no_site_rules: NoSiteRulesOption = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the explanation as JSON.")] = False,
 ) -> None:
     """Show the page as the cleaner saw it: each line (and HTML node) kept or removed, with the rule that removed it."""
@@ -307,7 +344,7 @@ def explain(
             raise fail(f"{escape(page)}: no such file", EXIT_USAGE)
         if not path.is_file() or is_export(path):
             raise fail(f"{escape(page)}: explain takes one page file (.txt or .html), not a folder or an export", EXIT_USAGE)
-    cleaner = load_cleaner(rules)
+    cleaner = load_cleaner(rules, site_rules=not no_site_rules)
     item = load(stdin_page() if page == "-" else single_file(Path(page)))
     try:
         if item.error:
@@ -357,13 +394,12 @@ def rules_new(
 def rules_suggest(
     folder: Annotated[Path, typer.Argument(help="Crawled pages of one site: a folder of .txt/.html files, or an export (JSONL, CSV, WARC).", show_default=False)],
     site: Annotated[Optional[str], typer.Option(help="The site's domain (default: the folder's name when it is a domain, else the pages' URL host).")] = None,
-    output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Write the draft there, e.g. my-rules/sites/DOMAIN.toml (default: standard output).")] = None,
+    output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Write the draft there, e.g. my-rules/sites/DOMAIN.toml, and its layouts' sample pages into my-rules/samples/DOMAIN/ (default: the draft to standard output).")] = None,
     min_share: Annotated[float, typer.Option(help="Share of the pages a repeated line or shape must be seen on.", min=0.01, max=1.0)] = 0.2,
     rules: RulesOption = None,
 ) -> None:
     """Draft a site rule file from a crawl of that site, with the evidence of each rule (no gold needed)."""
-    from .io import write_atomic
-    from .suggest import SuggestError, render_toml, suggest
+    from .suggest import SuggestError, render_toml, suggest, write_draft
 
     try:
         suggestion = suggest(folder, site=site, rules_dirs=rules or (), min_share=min_share)
@@ -375,12 +411,19 @@ def rules_suggest(
         raise fail(escape(str(exc)), exc.code) from None
     if output is None:
         sys.stdout.write(render_toml(suggestion))
+        if suggestion.layouts:
+            err.print("[yellow]note:[/yellow] each layout needs its sample page and gold in <rules>/samples/"
+                      f"{escape(suggestion.site)}/: use -o to write them beside the draft", soft_wrap=True)
     else:
-        write_atomic(output, render_toml(suggestion))
+        for written in write_draft(suggestion, output)[1::2]:
+            err.print(f"sample {escape(str(written))}: its gold {escape(written.with_suffix('.txt').name)} is drafted from "
+                      "the draft's output: correct it by hand", soft_wrap=True)
         if output.stem != suggestion.site:
             err.print(f"[yellow]note:[/yellow] a site file must be named {escape(suggestion.site)}.toml to load", soft_wrap=True)
     left_out = f"; {len(suggestion.rejected)} candidate(s) left out, listed at the end of the draft" if suggestion.rejected else ""
-    err.print(f"{len(suggestion.rules)} rule(s) suggested for {escape(suggestion.site)} from {suggestion.n_pages} page(s){left_out}", soft_wrap=True)
+    drops = sum(len(layout.drops) for layout in suggestion.layouts)
+    err.print(f"{len(suggestion.rules) + drops} rule(s) and {len(suggestion.layouts)} layout(s) suggested for "
+              f"{escape(suggestion.site)} from {suggestion.n_pages} page(s){left_out}", soft_wrap=True)
 
 
 gold_app = typer.Typer(help="Make gold files for scoring.", no_args_is_help=True)

@@ -5,8 +5,9 @@ trace) and lays out what the engine recorded as it ran: every line the text
 phases started from (the page's non-blank lines for a text page, the
 rendered body lines for an HTML page) marked kept, removed (with the rule
 id) or changed (with the inline pieces removed and their rule ids); for an
-HTML page also the nodes the node rules dropped, and which body rule picked
-the body or why the generic extractor ran. Nothing is replayed: the lines
+HTML page also the nodes the node rules dropped, and which layout picked
+the body (and the layouts that did not match, with why) or why the generic
+extractor ran. Nothing is replayed: the lines
 put together again must give the engine's output, and `consistent` says so.
 
 `render` turns an Explanation into rich Text lines (styled; a console that is
@@ -22,7 +23,7 @@ from pathlib import Path
 from rich.text import Text
 
 from .api import Cleaner
-from .page import CHANGED, KEPT, REMOVED, HTML, TEXT_LINES, LineFate, Removal
+from .page import CHANGED, GENERIC_LAYOUT, HTML, KEPT, REMOVED, SITE_BODY, TEXT_LINES, LineFate, Removal
 from .phases import PHASES
 
 #: How long a dropped node's text is shown in the terminal view.
@@ -63,12 +64,18 @@ class Explanation:
     url: str | None
     url_from_page: bool  # the URL is the one the HTML page declares (canonical / og:url)
     extractor: str  # "text", "site-body", "generic" or "generic-large"
-    body_rule: str | None
-    body_note: str  # HTML: which body rule matched, or why the generic extractor ran
+    layout: str | None  # HTML: the layout that recognised the page, or "generic"
+    layouts_tried: list[str]  # HTML: the site's layouts that did not match, and why
+    body_note: str  # HTML: which layout and body, or why none and what the generic extractor did
     node_drops: list[Removal]
     rows: list[Row]
     text: str  # the cleaned text
     consistent: bool  # the rows put together give `text`
+
+    @property
+    def body_rule(self) -> str | None:
+        """The layout whose body was rendered (None on the generic path)."""
+        return self.layout if self.extractor == SITE_BODY else None
 
     @property
     def detected_by(self) -> str:
@@ -113,7 +120,7 @@ def explain_page(
     """Clean `page` (HTML or text, sniffed when `kind` is None) with a trace, and lay the trace out."""
     outcome = cleaner.clean_page(page, kind=kind, source=source, url=url, site=site, path=path, trace=True)
     html = outcome.kind == HTML
-    site_file = cleaner.rules.sites.get(outcome.site) if outcome.site else None
+    site_file = cleaner.site_file(outcome.site)
     rows = [_row(fate) for fate in outcome.trace.lines]
     output = [row.output for row in rows if row.output is not None]
     return Explanation(
@@ -125,7 +132,8 @@ def explain_page(
         url=outcome.url,
         url_from_page=html and url is None and outcome.url is not None,
         extractor=outcome.extractor if html else TEXT_LINES,
-        body_rule=outcome.body_rule,
+        layout=outcome.layout,
+        layouts_tried=list(outcome.layouts_tried),
         body_note=outcome.reason if html else "",
         node_drops=list(outcome.trace.nodes),
         rows=rows,
@@ -190,10 +198,9 @@ def header(expl: Explanation) -> list[Text]:
     if expl.url_from_page:
         url += " (declared by the page)"
     lines.append(Text.assemble(("url: ", "bold"), url))
-    extractor = expl.extractor
-    if expl.body_rule:
-        extractor += f" (body rule {expl.body_rule})"
-    lines.append(Text.assemble(("extractor: ", "bold"), extractor))
+    lines.append(Text.assemble(("extractor: ", "bold"), expl.extractor))
+    if expl.kind == "html":
+        lines.append(Text.assemble(("layout: ", "bold"), (expl.layout or GENERIC_LAYOUT, "cyan")))
     return lines
 
 
@@ -240,6 +247,9 @@ def render(expl: Explanation) -> list[Text]:
     if expl.kind == "html":
         out.append(Text(""))
         out.append(Text.assemble(("body: ", "bold"), expl.body_note))
+        if expl.layouts_tried:
+            out.append(Text("layouts that did not match:", style="bold"))
+            out.extend(Text(f"  {why}") for why in expl.layouts_tried)
         where = "inside the body" if expl.body_rule else "from the page"
         out.append(Text(f"nodes dropped {where} ({len(expl.node_drops)}):", style="bold"))
         for r in expl.node_drops:
@@ -279,6 +289,8 @@ def to_dict(expl: Explanation) -> dict:
         "url": expl.url,
         "url_from_page": expl.url_from_page,
         "extractor": expl.extractor,
+        "layout": expl.layout,
+        "layouts_tried": expl.layouts_tried,
         "body_rule": expl.body_rule,
         "body": expl.body_note or None,
         "node_drops": [{"rule": r.rule_id, "phase": r.phase, "text": r.text} for r in expl.node_drops],

@@ -1,10 +1,12 @@
 """The HTML stage: what becomes of a page's one parsed tree.
 
-The HTML phases (phases/html_nodes.py, in registry order: drop nodes, drop
-headed widgets, pick the body) run on the tree; the body a site rule picked
-is rendered to lines, and without one the generic extractor (extract.py)
-reads the same pruned tree. `clean` and `rules suggest` both call
-`run_html_stage`, so the suggester measures the engine that cleans.
+The site's layouts are tried first (layouts.py). On a page whose layout is
+recognised, the layout's node rules and then the global ones (the HTML
+phases of phases/html_nodes.py, in registry order) run inside its body,
+which is rendered to lines. Otherwise the site's rules stay out: the global
+node rules prune the whole page and the generic extractor (extract.py) reads
+the same tree. `clean` and `rules suggest` both call `run_html_stage`, so
+the suggester measures the engine that cleans.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 from .extract import extract_generic
 from .html import render_lines
+from .layouts import Layout, recognise
 from .page import SITE_BODY, Line, Removal, Trace
 from .phases import PHASES, Rule
 from .phases.html_nodes import HtmlRun
@@ -27,28 +30,29 @@ class HtmlResult:
 
     lines: list[Line]
     extractor: str  # SITE_BODY, GENERIC or GENERIC_LARGE
-    body_rule: str | None
-    reason: str  # one line: why this extractor
+    layout: Layout | None  # the recognised layout (None: the generic path)
+    reason: str  # one line: which layout and body, or why none and what the generic extractor did
+    tried: tuple[str, ...] = ()  # the layouts that did not match, and why
 
 
-def prune(tree: LexborHTMLParser, rules: Mapping[str, Sequence[Rule]], removed: list[Removal] | None = None,
-          trace: Trace | None = None) -> HtmlRun:
-    """Run the HTML phases on the tree; the run says which body (if any) was picked."""
-    run = HtmlRun(tree, [] if removed is None else removed, trace)
+def prune(run: HtmlRun, *rule_groups: Mapping[str, Sequence[Rule]]) -> HtmlRun:
+    """Run the HTML phases on the run's root, each phase with the rules of
+    every group in turn (a layout's before the global ones)."""
     for phase in PHASES.phases("html"):
-        phase.run(run, rules.get(phase.kind, ()))
+        phase.run(run, [r for group in rule_groups for r in group.get(phase.kind, ())])
     return run
 
 
-def run_html_stage(tree: LexborHTMLParser, rules: Mapping[str, Sequence[Rule]], url: str | None,
-                   removed: list[Removal], trace: Trace | None = None) -> HtmlResult:
-    """The article lines of a parsed page: its site body rendered, else the
-    generic extractor's lines."""
-    run = prune(tree, rules, removed, trace)
-    if run.body is not None:
-        reason = f"body rule {run.body_rule} matched: its node is the article body"
-        return HtmlResult(render_lines(run.body), SITE_BODY, run.body_rule, reason)
-    bodies = [r.id for r in rules.get("body", ())]
-    why = f"no body rule matched exactly one node ({', '.join(bodies)})" if bodies else "no body rule for this site"
+def run_html_stage(tree: LexborHTMLParser, layouts: Sequence[Layout], global_rules: Mapping[str, Sequence[Rule]],
+                   url: str | None, removed: list[Removal], trace: Trace | None = None) -> HtmlResult:
+    """The article lines of a parsed page: its layout's body rendered, else
+    the generic extractor's lines."""
+    found = recognise(tree, layouts)
+    if trace is not None and layouts:
+        trace.note("layout", found.reason)
+    if found.layout is not None:
+        run = prune(HtmlRun(tree, removed, trace, found.body), found.layout.html, global_rules)
+        return HtmlResult(render_lines(run.body), SITE_BODY, found.layout, found.reason, found.tried)
+    prune(HtmlRun(tree, removed, trace), global_rules)
     generic = extract_generic(tree, url)
-    return HtmlResult(generic.lines, generic.extractor, None, f"{why}: {generic.reason}")
+    return HtmlResult(generic.lines, generic.extractor, None, f"{found.reason}: {generic.reason}", found.tried)

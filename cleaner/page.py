@@ -31,6 +31,9 @@ OK, ERROR, DUPLICATE = "ok", "error", "duplicate"
 #: page's body picked by a site's body rule; the generic extractor
 #: (trafilatura); the content of a page too big or too deep for trafilatura, rendered.
 TEXT_LINES, SITE_BODY, GENERIC, GENERIC_LARGE = "text", "site-body", "generic", "generic-large"
+#: PageOutcome.layout of an HTML page that no layout of its site recognised
+#: (or of a site without layouts): the generic path cleaned it.
+GENERIC_LAYOUT = "generic"
 
 #: What kind of failure an error is (PageOutcome.failure).
 FAILURES = ("input", "timeout", "crashed", "write", "storage_full", "internal", "unsafe_id")
@@ -152,8 +155,11 @@ class PageOutcome:
     # "text", "site-body" (an HTML body rule matched), "generic" (trafilatura) or
     # "generic-large" (a page too big or too deep for trafilatura: its content rendered)
     extractor: str = "text"
-    body_rule: str | None = None  # the HTML body rule that picked the body (extractor "site-body")
-    reason: str = ""  # one line: why this extractor (HTML pages)
+    # HTML pages: the id of the site layout that recognised the page (its body
+    # rendered, its rules run), or "generic"; None for a scraped text.
+    layout: str | None = None
+    layouts_tried: tuple[str, ...] = ()  # the site's layouts that did not match the page, and why
+    reason: str = ""  # one line: which layout and body, or why none and what the generic extractor did (HTML pages)
     status: str = OK
     error: str | None = None  # one line naming the page and the problem
     failure: str | None = None  # the kind of error, one of FAILURES
@@ -170,6 +176,11 @@ class PageOutcome:
     @property
     def ok(self) -> bool:
         return self.status == OK
+
+    @property
+    def body_rule(self) -> str | None:
+        """The layout whose body selector picked the body (extractor "site-body"), else None."""
+        return self.layout if self.extractor == SITE_BODY else None
 
     @property
     def fired(self) -> dict[str, int]:

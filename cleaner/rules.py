@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .phases import PHASES, Key, Rule, builtin  # noqa: F401  (builtin: registers the built-in phases)
-from .phases.base import check_keys, compile_regex
+from .layouts import Layout, load_layouts
+from .phases.base import check_keys, compile_regex, load_phase_tables
 
 
 def _shipped_rules() -> Path:
@@ -37,7 +38,8 @@ _FILE_KEYS = {
     "hosts": Key("list of strings", "hosts of the site (default: `[site]`); any subdomain of a host matches too"),
     "text_signature": Key("regex", "recognises the site's text when no URL or folder tells; searched in the first 400 characters"),
     "text": Key("table", "the text-mode rules, by phase: `[[text.<phase>]]`"),
-    "html": Key("table", "the HTML-mode rules, by phase: `[[html.<phase>]]`"),
+    "html": Key("table", "the HTML rules: a site file's `[[html.layout]]` entries (see layouts.py); the global file's "
+                "node rules by phase, `[[html.<phase>]]`"),
     "tests": Key("array of tables", "whole-document examples: `[[tests]]` with `name`, `input`, `output`"),
 }
 _TEST_KEYS = {
@@ -70,7 +72,10 @@ def _by_kind(mode: str) -> dict[str, list[Rule]]:
 
 @dataclass
 class RuleFile:
-    """The rules of one file: a site file or the global file (site is None)."""
+    """The rules of one file: a site file or the global file (site is None).
+
+    A site file's HTML rules live in its layouts; the global file's node
+    rules (`html`) run on every HTML page."""
 
     path: Path
     site: str | None
@@ -78,16 +83,20 @@ class RuleFile:
     signature: re.Pattern[str] | None = None
     text: dict[str, list[Rule]] = field(default_factory=lambda: _by_kind("text"))
     html: dict[str, list[Rule]] = field(default_factory=lambda: _by_kind("html"))
+    layouts: tuple[Layout, ...] = ()
     tests: list[DocTest] = field(default_factory=list)
     digest: str = ""  # of the text the rules were loaded from
 
     def rules(self) -> list[Rule]:
-        """Every rule of the file, text phases first, each mode in phase order."""
-        return self.of("text") + self.of("html")
+        """Every rule of the file, its layouts' included: text phases first, each mode in phase order."""
+        return self.of("text") + self.of("html") + [r for layout in self.layouts for r in layout.rules()]
 
     def of(self, mode: str) -> list[Rule]:
-        """The rules of one mode ("text" or "html"), in phase order."""
+        """The file's own rules of one mode ("text" or "html"), in phase order (not its layouts')."""
         return [r for rules in getattr(self, mode).values() for r in rules]
+
+    def layout(self, layout_id: str | None) -> Layout | None:
+        return next((lay for lay in self.layouts if lay.id == layout_id), None)
 
 
 def by_phase(mode: str, *groups: Iterable[Rule]) -> dict[str, list[Rule]]:
@@ -123,23 +132,6 @@ class RuleSet:
         return [self.global_rules, *self.sites.values()]
 
 
-def _load_phases(data: dict, mode: str, path: Path, problems: list[str]) -> dict[str, list[Rule]]:
-    """Rules of one mode ("text" or "html") grouped by phase, compiled by their phase."""
-    out = _by_kind(mode)
-    for kind, tables in data.get(mode, {}).items():
-        phase = PHASES.get(mode, kind)
-        if phase is None or not phase.takes_rules:
-            problems.append(f"{path}: -: unknown {mode} phase '{kind}' (allowed: {', '.join(PHASES.kinds(mode))})")
-        elif not isinstance(tables, list) or not all(isinstance(t, dict) for t in tables):
-            problems.append(f"{path}: -: {mode}.{kind} must be an array of tables ([[{mode}.{kind}]])")
-        else:
-            for i, raw in enumerate(tables):
-                rule = phase.compile(raw, path, i, problems)
-                if rule is not None:
-                    out[kind].append(rule)
-    return out
-
-
 def load_file(path: Path, *, is_global: bool, problems: list[str]) -> RuleFile | None:
     """Parse and validate one rule file; problems are appended, never raised."""
     try:
@@ -170,10 +162,24 @@ def load_file(path: Path, *, is_global: bool, problems: list[str]) -> RuleFile |
         site=None if is_global else expected,
         hosts=hosts,
         signature=signature,
-        text=_load_phases(data, "text", path, problems),
-        html=_load_phases(data, "html", path, problems),
+        text=load_phase_tables(data.get("text", {}), "text", path, problems),
         digest=hashlib.blake2b(source.encode(), digest_size=8).hexdigest(),
     )
+    html = data.get("html", {})
+    if not isinstance(html, dict):
+        problems.append(f"{path}: -: 'html' must be a table ([[html.layout]], [[html.<phase>]])")
+        html = {}
+    tables = {k: v for k, v in html.items() if k != "layout"}
+    if is_global:
+        if "layout" in html:
+            problems.append(f"{path}: -: layouts belong to site files: the global file's HTML rules are [[html.<phase>]] tables")
+        rf.html = load_phase_tables(tables, "html", path, problems)
+    else:
+        for kind in tables:
+            where = ("its selector goes in the `body` list of a [[html.layout]]" if kind == "body"
+                     else f"put [[html.{kind}]] under a [[html.layout]] as [[html.layout.{kind}]]")
+            problems.append(f"{path}: -: a site's HTML rules belong to a layout: {where} (see rules/README.md)")
+        rf.layouts = tuple(load_layouts(html.get("layout", []), path, expected, problems))
     for i, raw in enumerate(data.get("tests", [])):
         where = f"{path}: tests[{i}]"
         if check_keys(raw, _TEST_KEYS, where, problems):
@@ -184,11 +190,11 @@ def load_file(path: Path, *, is_global: bool, problems: list[str]) -> RuleFile |
 def _check_unique_ids(files: list[RuleFile], problems: list[str]) -> None:
     seen: dict[str, Path] = {}
     for rf in files:
-        for rule in rf.rules():
-            if rule.id in seen:
-                problems.append(f"{rf.path}: {rule.id}: duplicate id (also in {seen[rule.id]})")
+        for rule_id in [lay.id for lay in rf.layouts] + [r.id for r in rf.rules()]:
+            if rule_id in seen:
+                problems.append(f"{rf.path}: {rule_id}: duplicate id (also in {seen[rule_id]})")
             else:
-                seen[rule.id] = rf.path
+                seen[rule_id] = rf.path
 
 
 def load_rules(*folders: Path | str) -> RuleSet:

@@ -19,6 +19,7 @@ import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .layouts import SCAFFOLD_EXAMPLE, samples_folder
 from .phases import PHASES, Phase
 from .rules import SHIPPED_RULES
 
@@ -56,27 +57,44 @@ def outlet_name(domain: str) -> str:
 
 def rule_file_text(domain: str) -> str:
     """The scaffolded rule file of a site: every phase's example from the registry."""
-    values = {"prefix": id_prefix(domain), "name": outlet_name(domain),
+    values = {"prefix": id_prefix(domain), "name": outlet_name(domain), "samples": f"rules/samples/{domain}",
               "escaped": re.escape(domain).replace("'", "")}  # TOML literal strings hold no single quote
     return "\n".join([
         _HEADER.format(domain=domain, **values),
         "## ---- Text mode: the phases run in this order, whatever the order here ----\n",
         *(_phase_block(phase, values) for phase in PHASES.with_rules("text")),
-        "## ---- HTML mode: node rules (CSS), then the site's text rules on the rendered lines ----",
-        "## Examples are HTML snippets in which the rule must (or must not) select a node.\n",
-        *(_phase_block(phase, values) for phase in PHASES.with_rules("html")),
+        _LAYOUTS.format(**values),
+        SCAFFOLD_EXAMPLE.format(**values),
+        "## A layout's node rules, inside its body (examples are HTML snippets in which",
+        "## the rule must, or must not, select a node):\n",
+        *(_phase_block(phase, values, table=f"html.layout.{phase.kind}") for phase in PHASES.with_rules("html")),
         _TESTS.format(**values),
     ])
 
 
-def _phase_block(phase: Phase, values: dict[str, str]) -> str:
-    """A phase's notes (what it does, its optional keys) and its commented example."""
+_LAYOUTS = """\
+## ---- HTML mode: one [[html.layout]] per design of the site's article pages ----
+## A layout is used on a page only when its `detect` selector matches and one
+## of its `body` selectors matches exactly one node; then its node rules run
+## inside that body and its text rules on the rendered lines. A page that no
+## layout recognises goes to the generic extractor, untouched by these rules.
+## Every layout needs a saved page of that design with its gold, in
+## {samples}/ (`cleaner rules check` refuses a layout without one).
+"""
+
+
+def _phase_block(phase: Phase, values: dict[str, str], table: str | None = None) -> str:
+    """A phase's notes (what it does, its optional keys) and its commented
+    example, written as a `[[table]]` (default: the phase's own)."""
     notes = [f"{phase.kind}: {phase.summary}."]
-    optional = [f"`{name}` ({key.doc})" for name, key in phase.keys.items() if not key.required]
+    optional = [f"`{name}` ({key.doc})" for name, key in phase.option_keys().items() if not key.required]
     if optional:
         notes.append("Optional keys: " + "; ".join(optional) + ".")
     prose = "\n".join("## " + line for note in notes for line in textwrap.wrap(note, 76))
-    return f"{prose}\n{phase.example.format(**values)}"
+    example = phase.example.format(**values)
+    if table is not None:
+        example = example.replace(f"[[{phase.table}]]", f"[[{table}]]")
+    return f"{prose}\n{example}"
 
 
 _HEADER = """\
@@ -145,6 +163,21 @@ Record labelling decisions that were not obvious in `../../gold/{domain}/NOTES.m
 """
 
 
+def layout_samples_readme_text(domain: str) -> str:
+    """The README.md of a new site's layout samples folder."""
+    return f"""\
+# Layout samples of {domain}
+
+Each `[[html.layout]]` of `../../sites/{domain}.toml` names in `samples` one
+or more saved HTML pages of its design that are kept here, each with its gold
+beside it: `page.html` and `page.txt`, the article body a careful reader
+would keep, one paragraph per line, labelled by hand following the labelling
+rules. `cleaner rules check` refuses a layout without them, and
+`cleaner rules test` checks that each page is recognised as its layout and
+cleans exactly to its gold.
+"""
+
+
 @dataclass
 class Scaffold:
     rule_file: Path
@@ -183,7 +216,9 @@ def new_site(domain: str, rules_dir: Path | None = None, samples_dir: Path | Non
             fh.write(rule_file_text(domain))
         scaffold.created.append(rule_file)
         raw, gold = samples_dir / "raw" / domain, samples_dir / "gold" / domain
-        for folder, name, text in ((raw, "README.md", raw_readme_text(domain)), (gold, ".gitkeep", "")):
+        layouts = samples_folder(rule_file, domain)
+        for folder, name, text in ((raw, "README.md", raw_readme_text(domain)), (gold, ".gitkeep", ""),
+                                   (layouts, "README.md", layout_samples_readme_text(domain))):
             target = folder / name
             if folder.is_dir() and any(folder.iterdir()):
                 scaffold.kept.append(folder)  # a folder with files in it needs no placeholder

@@ -26,7 +26,7 @@ from cleaner.batch import BatchOptions, BatchRun
 from cleaner.cli import app
 from cleaner.page import Page
 from cleaner.sources import load, walk_folder
-from conftest import ROOT, SAMPLES
+from conftest import LAYOUT_SAMPLES, ROOT, SAMPLES
 
 RAW = SAMPLES / "raw"
 runner = CliRunner()
@@ -88,8 +88,18 @@ def write_warc(path: Path, records) -> Path:
 # -- one corpus, four forms, the same texts -------------------------------------------
 
 
+def sample_tree(root: Path) -> Path:
+    """The sample texts and the layouts' saved HTML pages, in one tree of site folders."""
+    shutil.copytree(RAW, root)
+    for page in LAYOUT_SAMPLES.rglob("*.html"):
+        (root / page.parent.name).mkdir(exist_ok=True)
+        shutil.copy(page, root / page.parent.name / page.name)
+    return root
+
+
 def test_samples_as_folder_jsonl_csv_and_warc_give_the_same_texts(tmp_path):
-    pages = [load(page) for page in walk_folder(RAW)]
+    corpus = sample_tree(tmp_path / "samples")
+    pages = [load(page) for page in walk_folder(corpus)]
     assert len(pages) >= 50 and {p.kind for p in pages} == {"text", "html"}
     site_of = {p.id: p.id.split("/")[0] for p in pages}  # the first folder: a site, or "seeds"
     url_of = {p.id: f"https://{site_of[p.id]}/{p.id.split('/', 1)[1]}" for p in pages}
@@ -111,7 +121,7 @@ def test_samples_as_folder_jsonl_csv_and_warc_give_the_same_texts(tmp_path):
     write_warc(tmp_path / "corpus.warc.gz", [(url_of[p.id], content_type[p.kind], p.data, record_id[p.id]) for p in pages])
 
     results = [
-        run("clean", RAW, "-o", tmp_path / "from_folder", "-j", "1", "-q"),
+        run("clean", corpus, "-o", tmp_path / "from_folder", "-j", "1", "-q"),
         run("clean", tmp_path / "corpus.jsonl", "-o", tmp_path / "from_jsonl", "-j", "2", "-q"),
         run(
             "clean", tmp_path / "corpus.csv", "--format", "jsonl", "-o", tmp_path / "from_csv.jsonl", "-j", "1", "-q",
@@ -169,7 +179,7 @@ def test_jsonl_output_to_a_file_holds_text_and_removed_pieces_per_rule(tmp_path)
     records = {r["id"]: r for r in jsonl_records(tmp_path / "clean.jsonl")}
     assert set(records) == {"elsewhere.example/b", "misc/c", "suara.com/a"}
     suara = records["suara.com/a"]
-    assert set(suara) == {"id", "url", "site", "text", "removed", "fired"}
+    assert set(suara) == {"id", "url", "site", "layout", "text", "removed", "fired"}
     assert suara["text"] == SUARA_CLEAN.rstrip("\n") and suara["site"] == "suara.com"
     assert {(r["rule"], r["text"]) for r in suara["removed"]} == {("GEN-T13", "Baca Juga: Judul Lain"), ("SUA-T03", "Suara.com - ")}
     assert suara["fired"] == {"GEN-T13": 1, "SUA-T03": 1}
@@ -279,6 +289,7 @@ def test_a_changed_rules_folder_redoes_every_page(tmp_path):
     src = small_corpus(tmp_path / "in")
     rules = tmp_path / "my-rules"
     write(rules / "sites" / "suara.com.toml", (ROOT / "rules" / "sites" / "suara.com.toml").read_text(encoding="utf-8"))
+    shutil.copytree(LAYOUT_SAMPLES / "suara.com", rules / "samples" / "suara.com")  # its layout's saved page and gold
     out = tmp_path / "out"
     assert "cleaned 3 page(s)" in run("clean", src, "-o", out, "--rules", rules, "-j", "1").stderr
     assert "skipped 3 up to date" in run("clean", src, "-o", out, "--rules", rules, "-j", "1").stderr
@@ -422,7 +433,7 @@ def test_a_run_killed_halfway_then_rerun_gives_the_same_outputs_as_one_clean_run
     file is left; the manifest is valid JSON on every line with exactly one
     line per page, 'ok'."""
     src = tmp_path / "in"
-    samples = sorted(RAW.rglob("*.txt")) + sorted(RAW / site / name for site, name in [("mediaindonesia.com", "mediaindonesia_2025_10_22.html"), ("kompas.com", "kompas-2015.html")])
+    samples = sorted(RAW.rglob("*.txt")) + sorted(LAYOUT_SAMPLES / site / name for site, name in [("mediaindonesia.com", "mediaindonesia_2025_10_22.html"), ("kompas.com", "kompas-2015.html")])
     n_pages = 400
     for i in range(n_pages):
         sample = samples[i % len(samples)]

@@ -11,7 +11,7 @@ import pytest
 from cleaner import Cleaner, extract
 from cleaner import html as H
 from cleaner.html import flatten_deep, parse_html, render_lines
-from conftest import write_rules
+from conftest import LAYOUT, write_layout_sample, write_rules
 
 ARTICLE = [
     "Paragraf pertama berita yang cukup panjang tentang banjir di kota.",
@@ -112,21 +112,12 @@ def test_100k_nested_divs_give_the_sentence_at_the_bottom(cleaner):
     assert (result.extractor, result.text) == ("generic-large", "Isi berita di dasar sarang.")
 
 
-SITE_BODY_RULE = """site = "example.com"
-[[html.body]]
-id = "E-H1"
-why = "the article container"
-css = "div.isi"
-must_match = ['<div class="isi"><p>x</p></div>']
-must_not_match = ['<div class="lain"><p>x</p></div>']
-"""
-
-
 def test_100k_nested_divs_inside_a_site_body(tmp_path):
-    write_rules(tmp_path, {"sites/example.com.toml": SITE_BODY_RULE, "_global.toml": ""})
+    write_rules(tmp_path, {"sites/example.com.toml": 'site = "example.com"\n' + LAYOUT, "_global.toml": ""})
+    write_layout_sample(tmp_path)
     page = NESTED.replace("<body>", '<body><div class="isi">').replace("</body>", "</div></body>")
     result = Cleaner([tmp_path], shipped=False).clean_html(page, site="example.com")
-    assert (result.extractor, result.body_rule, result.text) == ("site-body", "E-H1", "Isi berita di dasar sarang.")
+    assert (result.extractor, result.layout, result.text) == ("site-body", "E-L1", "Isi berita di dasar sarang.")
 
 
 # --- flattening before the parse (cleaner/html.py) -------------------------

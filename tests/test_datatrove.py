@@ -16,7 +16,7 @@ from datatrove.data import Document  # noqa: E402
 
 from cleaner import Cleaner  # noqa: E402
 from cleaner.integrations.datatrove import CleanerStep  # noqa: E402
-from conftest import SAMPLES, write_rules  # noqa: E402
+from conftest import LAYOUT_SAMPLES, SAMPLES, write_rules  # noqa: E402
 
 RAW = SAMPLES / "raw"
 DETIK_URL = "https://news.detik.com/berita/d-7000000/ahy-terima-dubes-rusia"
@@ -36,7 +36,7 @@ def records() -> list[dict]:
             "url": DETIK_URL,
         },
         # an HTML page, sniffed; its canonical URL tells the site
-        {"id": "detik-html", "text": (RAW / "detik.com/detik-2015.html").read_text(encoding="utf-8")},
+        {"id": "detik-html", "text": (LAYOUT_SAMPLES / "detik.com/detik-2015.html").read_text(encoding="utf-8")},
         {"id": "promo-only", "text": "Baca Juga: Judul Lain", "url": "https://www.suara.com/news/x"},
     ]
 

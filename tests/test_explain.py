@@ -12,11 +12,11 @@ from cleaner import Cleaner, cli, extract
 from cleaner.cli import app
 from cleaner.explain import CHANGED, KEPT, REMOVED, explain_page
 from cleaner.sources import load, walk_folder
-from conftest import SAMPLES
+from conftest import LAYOUT_SAMPLES, SAMPLES
 
 runner = CliRunner()
 SUARA_TEXT = SAMPLES / "raw" / "seeds" / "002_872a19423decc652.txt"  # "Suara.com - " dateline, two "Baca Juga:" promos
-SUARA_HTML = SAMPLES / "raw" / "suara.com" / "suara-2015.html"  # canonical URL, body rule SUA-H02
+SUARA_HTML = LAYOUT_SAMPLES / "suara.com" / "suara-2015.html"  # canonical URL, layout SUA-L01
 
 GENERIC_HTML = """<!doctype html><html><head><title>t</title></head><body>
 <article><h1>Judul berita yang panjang</h1>
@@ -68,14 +68,14 @@ def test_site_option_and_folder_detection_are_reported(tmp_path):
     assert "elsewhere.example (no rule file: generic rules only)" in unknown.stdout
 
 
-def test_html_page_lists_node_drops_and_the_body_rule():
+def test_html_page_lists_node_drops_and_the_layout():
     result = run("explain", SUARA_HTML)
     assert result.exit_code == 0, result.output
     out = result.stdout
     assert "\x1b" not in out
     assert "detected by: url" in out and "(declared by the page)" in out
-    assert "extractor: site-body (body rule SUA-H02)" in out
-    assert "body: body rule SUA-H02 matched" in out
+    assert "extractor: site-body" in out and "layout: SUA-L01" in out
+    assert "body: layout SUA-L01: 'div.CLeft article div.contentDetail' found, body" in out
     drops = out.split("nodes dropped inside the body (")[1].split("rendered lines:")[0]
     assert "SUA-H01 drop: (no text)" in drops  # the ad unit in the body; the headline around it is never rendered
     assert "Polda Bali Kumpulkan 4 Alat Bukti" not in out
@@ -83,13 +83,14 @@ def test_html_page_lists_node_drops_and_the_body_rule():
     assert "[- (Luh Wayanti)-]{SUA-T04}" in out
 
 
-def test_html_page_without_a_body_rule_says_the_generic_extractor_ran(tmp_path):
+def test_html_page_without_a_layout_says_the_generic_extractor_ran(tmp_path):
     page = tmp_path / "page.html"
     page.write_text(GENERIC_HTML, encoding="utf-8")
     result = run("explain", page)
     assert result.exit_code == 0, result.output
     assert "extractor: generic" in result.stdout
-    assert "no body rule for this site: the generic extractor (trafilatura) ran" in result.stdout
+    assert "layout: generic" in result.stdout
+    assert "no site layout: the generic extractor (trafilatura) ran" in result.stdout
     assert "GEN-H01 drop: Judul berita yang panjang" in result.stdout
 
 
@@ -100,14 +101,14 @@ def test_a_page_too_big_for_trafilatura_says_its_content_was_rendered(tmp_path, 
     result = run("explain", page)
     assert result.exit_code == 0, result.output
     assert "extractor: generic-large" in result.stdout
-    assert "no body rule for this site: the page is too big for trafilatura, so its content was rendered whole" in result.stdout
+    assert "no site layout: the page is too big for trafilatura, so its content was rendered whole" in result.stdout
 
 
 def test_json_has_the_same_content():
     result = run("explain", SUARA_HTML, "--json")
     assert result.exit_code == 0
     data = json.loads(result.stdout)
-    assert (data["site"], data["detected_by"], data["extractor"], data["body_rule"]) == ("suara.com", "url", "site-body", "SUA-H02")
+    assert (data["site"], data["detected_by"], data["extractor"], data["layout"]) == ("suara.com", "url", "site-body", "SUA-L01")
     assert {d["rule"] for d in data["node_drops"]} == {"SUA-H01"}
     first = data["lines"][0]
     assert first["status"] == CHANGED and first["pieces"][0] == {"rule": "SUA-T03", "text": "Suara.com - ", "start": 0}
@@ -129,7 +130,8 @@ def cleaner():
     return Cleaner()
 
 
-@pytest.mark.parametrize("page", list(walk_folder(SAMPLES / "raw")), ids=lambda p: p.id)
+@pytest.mark.parametrize("page", list(walk_folder(SAMPLES / "raw")) + [p for p in walk_folder(LAYOUT_SAMPLES) if p.id.endswith(".html")],
+                         ids=lambda p: p.id)
 def test_explanations_add_up_to_the_cleaned_text(cleaner, page):
     """On every sample page, the lines marked kept/changed give the cleaner's output
     and every removal the engine recorded shows up."""
@@ -145,10 +147,10 @@ def test_explanations_add_up_to_the_cleaned_text(cleaner, page):
         assert row.status == KEPT or row.rules
 
 
-def test_clean_result_records_the_body_rule_and_the_lines_it_started_from(cleaner):
+def test_clean_result_records_the_layout_and_the_lines_it_started_from(cleaner):
     html = cleaner.clean_html(SUARA_HTML.read_bytes())
-    assert (html.extractor, html.body_rule) == ("site-body", "SUA-H02")
+    assert (html.extractor, html.layout, html.body_rule) == ("site-body", "SUA-L01", "SUA-L01")
     assert html.input_lines[0].text.startswith("Suara.com - Kapolda Bali")
     text = cleaner.clean("Isi berita.\n\nBaca Juga: Judul\n", site="suara.com")
-    assert text.body_rule is None
+    assert text.body_rule is None and text.layout is None
     assert [(ln.number, ln.text) for ln in text.input_lines] == [(1, "Isi berita."), (3, "Baca Juga: Judul")]

@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 from cleaner import Cleaner
 from cleaner.cli import app
 from cleaner.gold import format_gold
-from conftest import SAMPLES
+from conftest import LAYOUT_SAMPLES, SAMPLES
 
 runner = CliRunner()
 SITES = ("suara.com", "detik.com", "okezone.com")  # HTML, text by folder, a glued duplicate
@@ -22,8 +22,10 @@ def run(*args, input=None):
 def raw_tree(tmp_path):
     """A copy of some sample sites under tmp/samples/raw."""
     raw = tmp_path / "samples" / "raw"
-    for site in SITES:
-        shutil.copytree(SAMPLES / "raw" / site, raw / site)
+    for site in SITES:  # its sample texts, and the saved HTML pages of its layouts
+        (raw / site).mkdir(parents=True)
+        for page in [*(SAMPLES / "raw" / site).glob("*"), *(LAYOUT_SAMPLES / site).glob("*.html")]:
+            shutil.copy(page, raw / site / page.name)
     shutil.copytree(SAMPLES / "raw" / "seeds", raw / "seeds")
     return raw
 

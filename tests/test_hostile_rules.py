@@ -14,7 +14,7 @@ from cleaner import RuleError, load_rules
 from cleaner.cli import app
 from cleaner.backtracking import _probe, backtracking_risk
 from cleaner.rules import SHIPPED_RULES
-from conftest import site_file_problems, write_rules
+from conftest import LAYOUT, site_file_problems, write_rules
 
 
 def text_rule(pattern: str, rule_id: str = "X-01", kind: str = "drop_line") -> str:
@@ -29,8 +29,8 @@ must_not_match = ["A body sentence."]
 """
 
 
-HTML_RULE = """
-[[html.drop]]
+HTML_RULE = LAYOUT + """
+[[html.layout.drop]]
 id = "H-01"
 why = "a promo box"
 css = "div.promo"
@@ -87,7 +87,7 @@ def test_safe_repeats_are_accepted(pattern):
 
 
 def test_heading_and_signature_patterns_are_checked_too(tmp_path):
-    heading = HTML_RULE.replace("[[html.drop]]", "[[html.drop_heading]]").replace('css = "div.promo"', "css = \"div.promo\"\nheading = '(\\w+\\s?)+'")
+    heading = HTML_RULE.replace("[[html.layout.drop]]", "[[html.layout.drop_heading]]").replace('css = "div.promo"', "css = \"div.promo\"\nheading = '(\\w+\\s?)+'")
     problems = site_file_problems(tmp_path, "text_signature = '^(a+)+x'\n" + heading)
     assert any(p.endswith("example.com.toml: text_signature: pattern may backtrack catastrophically (a repeated group contains an unbounded repeat, like (a+)+ or (\\w+\\s?)+)") for p in problems)
     assert any(": H-01: pattern may backtrack catastrophically" in p for p in problems)

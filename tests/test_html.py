@@ -64,40 +64,43 @@ def test_sniffing():
 
 
 def html_rules(tmp_path, body: str) -> Cleaner:
-    write_rules(tmp_path, {"sites/example.com.toml": SITE + body, "_global.toml": ""})
+    write_rules(tmp_path, {"sites/example.com.toml": SITE + body, "_global.toml": "",
+                           "samples/example.com/page.html": PAGE, "samples/example.com/page.txt": "Paragraf pertama.\nParagraf kedua.\n"})
     return Cleaner([tmp_path], shipped=False)
 
 
 RULES = """
-[[html.drop]]
+[[text.strip_inline]]
+id = "E-T1"
+why = "dateline"
+inputs = ["text", "html"]
+scope = "first_line"
+pattern = '^EXAMPLE\\.COM - '
+must_match = ["EXAMPLE.COM - Isi"]
+must_not_match = ["Isi"]
+
+[[html.layout]]
+id = "E-L1"
+why = "the 2024 layout: the article container"
+seen = ["2024"]
+detect = "div.article"
+body = ["div.article"]
+samples = ["page.html"]
+
+[[html.layout.drop]]
 id = "E-H1"
 why = "promo box"
 css = "p.baca"
 must_match = ['<p class="baca">Baca juga</p>']
 must_not_match = ["<p>isi</p>"]
 
-[[html.drop_heading]]
+[[html.layout.drop_heading]]
 id = "E-H2"
 why = "related widget by its heading"
 css = "div.box"
 heading = 'Berita Terkait'
 must_match = ['<div class="box"><h3>Berita Terkait</h3><a>x</a></div>']
 must_not_match = ['<div class="box"><h3>Lainnya</h3></div>']
-
-[[html.body]]
-id = "E-H3"
-why = "the 2024 layout's article container"
-css = "div.article"
-must_match = ['<div class="article"><p>x</p></div>']
-must_not_match = ['<div class="article"></div><div class="article"></div>']
-
-[[text.strip_inline]]
-id = "E-T1"
-why = "dateline"
-scope = "first_line"
-pattern = '^EXAMPLE\\.COM - '
-must_match = ["EXAMPLE.COM - Isi"]
-must_not_match = ["Isi"]
 """
 
 PAGE = """<html><head><link rel="canonical" href="https://www.example.com/read/1"></head><body>
@@ -110,7 +113,7 @@ PAGE = """<html><head><link rel="canonical" href="https://www.example.com/read/1
 def test_site_rules_run_in_html_then_text_phases(tmp_path):
     result = html_rules(tmp_path, RULES).clean_html(PAGE)
     assert result.text == "Paragraf pertama.\nParagraf kedua."
-    assert (result.site, result.site_source, result.extractor) == ("example.com", "url", "site-body")
+    assert (result.site, result.site_source, result.extractor, result.layout) == ("example.com", "url", "site-body", "E-L1")
     assert result.url == "https://www.example.com/read/1"
     assert result.fired == {"E-H1": 1, "E-H2": 1, "E-T1": 1}
 
@@ -118,15 +121,39 @@ def test_site_rules_run_in_html_then_text_phases(tmp_path):
 def test_a_body_selector_counts_only_when_it_matches_one_node(tmp_path):
     page = PAGE.replace("<footer>", '<div class="article"><p>Kedua</p></div><footer>')
     result = html_rules(tmp_path, RULES).clean_html(page)
-    assert result.extractor == "generic"
+    assert (result.extractor, result.layout) == ("generic", "generic")
+    assert result.layouts_tried == ("E-L1: 'div.article' found, but no body selector matched exactly one node ('div.article' matched 2)",)
+
+
+def test_a_page_whose_layout_is_not_recognised_is_left_to_the_generic_path_untouched_by_the_site_rules(tmp_path):
+    # a redesign: the article container was renamed, the promo box is still there
+    page = PAGE.replace('<div class="article">', '<div class="story">')
+    result = html_rules(tmp_path, RULES).clean_html(page)
+    assert (result.extractor, result.layout) == ("generic", "generic")
+    assert "E-H1" not in result.fired and "E-H2" not in result.fired  # the layout's drops never ran
+    assert result.reason.startswith("no layout matched (E-L1: 'div.article' not found)")
+
+
+def test_layout_text_rules_run_on_its_rendered_lines_only(tmp_path):
+    layout_rule = """
+[[html.layout.text.drop_line]]
+id = "E-T2"
+why = "the layout's 'Baca juga' line"
+line_pattern = 'Baca juga: .*'
+must_match = ["Baca juga: Judul"]
+must_not_match = ["Ia baca juga laporan itu."]
+"""
+    cleaner = html_rules(tmp_path, RULES.replace('css = "p.baca"', 'css = "p.none"') + layout_rule)
+    assert cleaner.clean_html(PAGE).fired.get("E-T2") == 1
+    assert "E-T2" not in cleaner.clean("Paragraf.\nBaca juga: Judul lain\n", site="example.com").fired  # scraped text: not its lines
+    assert "E-T2" not in cleaner.clean_html(PAGE.replace('"article"', '"story"')).fired  # the generic path: not its lines either
 
 
 def test_bad_css_is_refused_at_load(tmp_path):
     write_rules(tmp_path, {"sites/example.com.toml": SITE + RULES.replace('css = "p.baca"', 'css = "p.baca["')})
     with pytest.raises(RuleError) as info:
         load_rules(tmp_path)
-    (problem,) = info.value.problems
-    assert problem.endswith("example.com.toml: E-H1: bad CSS selector 'p.baca['")
+    assert [p for p in info.value.problems if "E-H1" in p][0].endswith("example.com.toml: E-H1: bad CSS selector 'p.baca['")
 
 
 def test_clean_page_sniffs_the_kind(cleaner):

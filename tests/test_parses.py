@@ -8,9 +8,9 @@ import pytest
 import trafilatura.utils
 
 import cleaner.html
-from conftest import SAMPLES
+from conftest import LAYOUT_SAMPLES
 
-SITE_PAGE = SAMPLES / "raw" / "tribunnews.com" / "techno-artikel_154.html"
+SITE_PAGE = LAYOUT_SAMPLES / "tribunnews.com" / "techno-artikel_154.html"
 # A page of no known site: the generic extractor cleans it.
 GENERIC_PAGE = (
     "<html><head><title>Harbour reopens</title></head><body>"

@@ -1,5 +1,6 @@
-"""Quality gate: clean samples/raw with the shipped rules and score it
-against samples/gold, text pages and HTML pages apart. The floors are the
+"""Quality gate: clean the sample texts (samples/raw, gold in samples/gold)
+and the layouts' saved HTML pages (rules/samples, gold beside them) with the
+shipped rules and score them, text pages and HTML pages apart. The floors are the
 measured values minus a small margin: raise them when the rules improve,
 never lower them silently."""
 
@@ -7,7 +8,7 @@ import pytest
 
 from cleaner.io import as_output, write_atomic
 from cleaner.score import score_dirs
-from conftest import SAMPLES
+from conftest import LAYOUT_SAMPLES, SAMPLES
 
 FLOORS = {
     # kind: (macro token F1, macro line F1, lowest token F1 of any one site)
@@ -16,25 +17,23 @@ FLOORS = {
 }
 
 
-def clean_samples(cleaner, out, suffix):
-    raw = SAMPLES / "raw"
-    for page in sorted(raw.rglob(f"*.{suffix}")):
-        rel = page.relative_to(raw)
-        result = cleaner.clean_page(page.read_bytes(), path=rel)
-        write_atomic(out / rel.with_suffix(".txt"), as_output(result.text))
+#: kind: (raw pages, the gold of a raw page relative to its folder)
+PAGES = {
+    "txt": (SAMPLES / "raw", lambda rel: SAMPLES / "gold" / rel.with_suffix(".txt")),
+    "html": (LAYOUT_SAMPLES, lambda rel: LAYOUT_SAMPLES / rel.with_suffix(".txt")),
+}
 
 
 @pytest.fixture(scope="module", params=sorted(FLOORS))
 def kind_report(request, cleaner, tmp_path_factory):
     kind = request.param
-    out = tmp_path_factory.mktemp(kind)
-    clean_samples(cleaner, out, kind)
-    gold = tmp_path_factory.mktemp(f"{kind}-gold")
-    # gold for this kind only: the gold files whose raw page has this suffix
-    for page in (SAMPLES / "raw").rglob(f"*.{kind}"):
-        rel = page.relative_to(SAMPLES / "raw").with_suffix(".txt")
-        (gold / rel).parent.mkdir(parents=True, exist_ok=True)
-        (gold / rel).write_bytes((SAMPLES / "gold" / rel).read_bytes())
+    raw, gold_of = PAGES[kind]
+    out, gold = tmp_path_factory.mktemp(kind), tmp_path_factory.mktemp(f"{kind}-gold")
+    for page in sorted(raw.rglob(f"*.{kind}")):
+        rel = page.relative_to(raw)
+        result = cleaner.clean_page(page.read_bytes(), path=rel)
+        write_atomic(out / rel.with_suffix(".txt"), as_output(result.text))
+        write_atomic(gold / rel.with_suffix(".txt"), gold_of(rel).read_text(encoding="utf-8"))
     return kind, score_dirs(out, gold)
 
 

@@ -2,6 +2,7 @@
 
 from cleaner import rules as loader
 from cleaner.phases import PHASES
+from cleaner.layouts import LAYOUT_KEYS
 from cleaner.phases.base import COMMON_KEYS
 from conftest import ROOT
 
@@ -12,10 +13,10 @@ def documented(name: str, doc: str) -> bool:
 
 def test_every_phase_and_key_is_documented():
     doc = (ROOT / "rules" / "README.md").read_text(encoding="utf-8")
-    names = set(loader._FILE_KEYS) | set(loader._TEST_KEYS) | set(COMMON_KEYS)
+    names = set(loader._FILE_KEYS) | set(loader._TEST_KEYS) | set(COMMON_KEYS) | set(LAYOUT_KEYS)
     for phase in PHASES.all():
         names.add(phase.kind)
-        for name, key in phase.keys.items():
+        for name, key in phase.option_keys().items():
             names |= {name, *map(str, key.choices)}
     missing = sorted(name for name in names if not documented(name, doc))
     assert not missing, f"rules/README.md does not document: {missing}"

@@ -39,8 +39,9 @@ def test_new_site_writes_a_rule_file_that_loads_as_is(tmp_path):
         assert f"# {key}" in text
     for phase in PHASES.kinds("text"):
         assert f"# [[text.{phase}]]" in text
+    assert "# [[html.layout]]" in text
     for phase in PHASES.kinds("html"):
-        assert f"# [[html.{phase}]]" in text
+        assert f"# [[html.layout.{phase}]]" in text
     # loads alone and over the shipped rules; the CLI's checks pass
     assert "beritasatu.com" in load_rules(rules).sites
     assert "beritasatu.com" in Cleaner([rules]).rules.sites
@@ -50,6 +51,8 @@ def test_new_site_writes_a_rule_file_that_loads_as_is(tmp_path):
     readme = samples / "raw" / "beritasatu.com" / "README.md"
     assert "beritasatu.com" in readme.read_text(encoding="utf-8") and "gold" in readme.read_text(encoding="utf-8")
     assert (samples / "gold" / "beritasatu.com" / ".gitkeep").is_file()
+    # and the folder where each layout keeps its saved pages with their gold
+    assert "gold" in (rules / "samples" / "beritasatu.com" / "README.md").read_text(encoding="utf-8")
     assert str(path) in result.stderr
 
 
@@ -58,9 +61,16 @@ def test_the_commented_examples_are_valid_rules_whose_examples_pass(tmp_path):
     scaffold.new_site("beritasatu.com", rules, tmp_path / "samples")
     path = rules / "sites" / "beritasatu.com.toml"
     path.write_text(uncomment(path.read_text(encoding="utf-8")), encoding="utf-8")
+    # the example layout's saved page, with its gold beside it
+    page = rules / "samples" / "beritasatu.com" / "page-2024.html"
+    page.write_text('<html><body><article class="detail"><h1>Judul</h1><div class="detail-text">'
+                    "<p>Beritasatu.com - Isi berita.</p><figure><img src=a.jpg><figcaption>Foto: Dok.</figcaption></figure>"
+                    "<p>Paragraf dua.</p></div></article></body></html>", encoding="utf-8")
+    page.with_suffix(".txt").write_text("Isi berita.\nParagraf dua.\n", encoding="utf-8")
     cleaner = Cleaner([rules])
     site = cleaner.rules.sites["beritasatu.com"]
     assert {r.kind for r in site.rules()} == set(PHASES.kinds("text")) | set(PHASES.kinds("html"))
+    assert [layout.id for layout in site.layouts] == ["BERITASATU-L01"]
     assert site.signature is not None and len(site.tests) == 1
     assert [str(f) for f in check_all(cleaner.rules, cleaner)] == []
     result = cleaner.clean("Beritasatu.com - Isi berita.\nBaca juga: Judul Lain\nParagraf dua. (abc/def)\n")

@@ -10,6 +10,7 @@ import re
 import subprocess
 import sys
 import tomllib
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -19,7 +20,7 @@ from cleaner.cli import app
 from cleaner.rules import load_rules
 from cleaner.ruletest import check_all
 from conftest import ROOT
-from cleaner.suggest import SuggestError, load_crawl, looks_like_body, render_toml, suggest, suggest_pages, toml_str
+from cleaner.suggest import SuggestError, load_crawl, looks_like_body, render_toml, suggest, suggest_pages, toml_str, write_draft
 
 SITE = "koranku.com"
 CITIES = ["JAKARTA", "SOLO", "BANDUNG", "KOTA BARU", "MEDAN", "SURABAYA", "PADANG", "MALANG", "BOGOR", "DEPOK"]
@@ -61,6 +62,13 @@ def write_crawl(root, n=10):
         (folder / f"p{i:02d}.txt").write_text(text, encoding="utf-8")
         bodies[f"p{i:02d}"] = body
     return folder, bodies
+
+
+def draft_folder(tmp_path, suggestion) -> Path:
+    """A rules folder holding the draft as the site file, with its layouts' sample pages."""
+    folder = tmp_path / "my-rules"
+    write_draft(suggestion, folder / "sites" / f"{SITE}.toml")
+    return folder
 
 
 def rules_with(tmp_path, draft: str):
@@ -173,19 +181,27 @@ def html_page(i: int) -> str:
     )
 
 
-def test_html_crawl_gives_body_and_promo_rules(tmp_path):
+def test_html_crawl_gives_a_layout_with_its_body_promo_drop_and_sample(tmp_path):
     folder = tmp_path / SITE
     folder.mkdir()
     for i in range(8):
         (folder / f"h{i}.html").write_text(html_page(i), encoding="utf-8")
     s = suggest(folder)
-    html = {(r.kind, r.table["css"]) for r in s.rules if r.mode == "html"}
-    assert ("body", "div.kr-body.detail-text") in html
-    assert ("drop", "p.promo") in html
-    cleaner = Cleaner([rules_with(tmp_path, render_toml(s))])
+    (layout,) = s.layouts
+    assert layout.table["body"] == ["div.kr-body.detail-text"]
+    assert layout.table["detect"] == "div.wrap div.kr-body.detail-text"  # the body inside its named parent
+    assert layout.table["samples"] == ["h0.html"] and layout.sample_html == html_page(0)
+    assert "p.promo" in [d.table["css"] for d in layout.drops]
+    rules = draft_folder(tmp_path, s)
+    cleaner = Cleaner([rules])
     result = cleaner.clean_html(html_page(3).encode(), path=f"{SITE}/h3.html")
-    assert result.extractor == "site-body"
+    assert (result.extractor, result.layout) == ("site-body", layout.id)
     assert result.text.splitlines() == [story(3, j) for j in range(4)]
+    # the sample page is saved beside the draft, its gold drafted from the draft's own output
+    sample = rules / "samples" / SITE / "h0.html"
+    assert sample.read_text(encoding="utf-8") == html_page(0)
+    assert sample.with_suffix(".txt").read_text(encoding="utf-8").splitlines() == [story(0, j) for j in range(4)]
+    assert check_all(cleaner.rules, cleaner) == []
 
 
 def test_site_comes_from_the_folder_or_the_option(tmp_path):
@@ -208,7 +224,7 @@ def test_cli_writes_the_draft_and_reports(tmp_path, crawl):
     out = tmp_path / "my-rules" / "sites" / f"{SITE}.toml"
     result = runner.invoke(app, ["rules", "suggest", str(folder), "-o", str(out)])
     assert result.exit_code == 0, result.output
-    assert "rule(s) suggested for koranku.com from 10 page(s)" in result.stderr
+    assert "rule(s) and 0 layout(s) suggested for koranku.com from 10 page(s)" in result.stderr
     load_rules(tmp_path / "my-rules")  # loads beside nothing else
     test = runner.invoke(app, ["rules", "test", "--rules", str(tmp_path / "my-rules")])
     assert test.exit_code == 0, test.output
@@ -232,7 +248,7 @@ def test_body_test_and_crawl_loading(tmp_path):
     assert [p.kind for p in pages] == ["text"] * 3 and all(p.lines for p in pages)
 
 
-def test_two_layouts_give_two_body_rules(tmp_path):
+def test_two_layouts_give_two_draft_layouts(tmp_path):
     folder = tmp_path / SITE
     folder.mkdir()
     for i in range(6):
@@ -241,12 +257,11 @@ def test_two_layouts_give_two_body_rules(tmp_path):
         old = html_page(i).replace('class="kr-body detail-text"', 'class="isi-lama"').replace('class="promo"', 'class="baca"')
         (folder / f"old{i}.html").write_text(old, encoding="utf-8")
     s = suggest(folder)
-    bodies = [r.table["css"] for r in s.rules if r.kind == "body"]
-    assert bodies == ["div.kr-body.detail-text", "div.isi-lama"]
-    cleaner = Cleaner([rules_with(tmp_path, render_toml(s))])
-    for name, i in (("new2.html", 2), ("old7.html", 7)):
+    assert [layout.table["body"] for layout in s.layouts] == [["div.kr-body.detail-text"], ["div.isi-lama"]]
+    cleaner = Cleaner([draft_folder(tmp_path, s)])
+    for name, i, layout in (("new2.html", 2, s.layouts[0].id), ("old7.html", 7, s.layouts[1].id)):
         result = cleaner.clean_html((folder / name).read_bytes(), path=f"{SITE}/{name}")
-        assert result.extractor == "site-body"
+        assert (result.extractor, result.layout) == ("site-body", layout)
         assert result.text.splitlines() == [story(i, j) for j in range(4)], name
 
 

@@ -5,7 +5,8 @@ The built-in phases (registered when cleaner.rules is imported, through
 
 - text (in this order): `duplicates` (built in), `cut_after`, `drop_line`,
   `strip_inline`, `repeats` (built in);
-- html (in this order): `drop`, `drop_heading`, `body`.
+- html (in this order): `drop`, `drop_heading` (inside a recognised layout's
+  body, or on the whole page: layouts.py).
 
 A new phase is a `Phase` subclass decorated with `@register` (see base.py):
 the rule loader, `rules check` / `rules test`, the engine, `explain`,

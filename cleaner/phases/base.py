@@ -58,6 +58,24 @@ COMMON_KEYS = {
     "must_not_match": Key("list of strings", "examples it must leave alone (at least one: a body sentence that looks close)", required=True),
 }
 
+#: What a text rule's lines come from (its `inputs`): a scraped text, or an
+#: HTML page's rendered lines.
+INPUT_KINDS = ("text", "html")
+
+#: Keys every rule of a mode takes, beside COMMON_KEYS and its phase's own.
+MODE_KEYS: dict[str, dict[str, Key]] = {
+    "text": {
+        # Rules are written from scraped exports, whose lines carry what the
+        # scraper kept of the page (captions, promos, credits as text); an
+        # HTML page's rendered lines are another input, and a rule written
+        # for the first can cut body lines of the second. So a text rule runs
+        # on scraped text only unless it says otherwise.
+        "inputs": Key("list of strings", "what the rule runs on: `text` (scraped text), `html` (an HTML page's rendered "
+                      "lines) or both", default=("text",), choices=INPUT_KINDS),
+    },
+    "html": {},
+}
+
 
 @dataclass(frozen=True, eq=False)
 class Rule:
@@ -77,6 +95,10 @@ class Rule:
     options: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
     #: Strings of which a line must hold one for `pattern` to match in it (literals.py); () when none is known.
     needs: tuple[str, ...] = ()
+
+    def runs_on(self, kind: str) -> bool:
+        """Does the rule run on this kind of lines ("text": scraped text, "html": rendered HTML)?"""
+        return kind in self.options.get("inputs", INPUT_KINDS)
 
     def may_match(self, text: str) -> bool:
         """False when `pattern` cannot match in this text (a quick test before the search)."""
@@ -120,8 +142,12 @@ class Phase:
     def match_key(self) -> str | None:
         return next((k for k, key in self.keys.items() if key.type in ("regex", "css")), None)
 
+    def option_keys(self) -> dict[str, Key]:
+        """The keys a rule takes beside COMMON_KEYS: its mode's and its phase's own."""
+        return {**MODE_KEYS[self.mode], **self.keys}
+
     def all_keys(self) -> dict[str, Key]:
-        return {**COMMON_KEYS, **self.keys}
+        return {**COMMON_KEYS, **self.option_keys()}
 
     def validate(self, rule: Rule, where: str, problems: list[str]) -> None:
         """Checks beyond the key types (a phase overrides it)."""
@@ -150,10 +176,13 @@ class Phase:
         before = len(problems)
         compiled: dict[str, Any] = {}
         options: dict[str, Any] = {}
-        for name, key in self.keys.items():
+        for name, key in self.option_keys().items():
             value = raw.get(name, key.default)
-            if key.choices and value not in key.choices:
-                problems.append(f"{where}: {name} must be one of {', '.join(map(str, key.choices))}")
+            if key.choices and not all(v in key.choices for v in (value if isinstance(value, (list, tuple)) else [value])):
+                problems.append(f"{where}: {name} must be {'made of' if isinstance(value, list) else 'one of'} "
+                                f"{', '.join(map(str, key.choices))}")
+            elif isinstance(value, list) and key.choices and not value:
+                problems.append(f"{where}: {name} must name at least one of {', '.join(map(str, key.choices))}")
             elif key.minimum is not None and value is not None and value < key.minimum:
                 problems.append(f"{where}: {name} must be >= {key.minimum}")
             elif key.type == "regex" and value is not None:
@@ -235,6 +264,32 @@ def check_css(css: str, where: str, problems: list[str]) -> bool:
         problems.append(f"{where}: bad CSS selector {css!r}")
         return False
     return True
+
+
+def load_phase_tables(tables: object, mode: str, path: Path | str, problems: list[str], *,
+                      inputs: tuple[str, ...] | None = None) -> dict[str, list[Rule]]:
+    """Rule tables of one mode (`{kind: [table, ...]}`, as `[[text.<kind>]]`
+    reads) compiled by their phase, grouped by phase in registry order;
+    problems appended. `inputs` sets the inputs of every text rule (a
+    layout's rules run on its rendered lines only)."""
+    out: dict[str, list[Rule]] = {kind: [] for kind in PHASES.kinds(mode)}
+    if not isinstance(tables, dict):
+        problems.append(f"{path}: -: '{mode}' must be a table of phases ([[{mode}.<phase>]])")
+        return out
+    for kind, raws in tables.items():
+        phase = PHASES.get(mode, kind)
+        if phase is None or not phase.takes_rules:
+            problems.append(f"{path}: -: unknown {mode} phase '{kind}' (allowed: {', '.join(PHASES.kinds(mode))})")
+        elif not isinstance(raws, list) or not all(isinstance(t, dict) for t in raws):
+            problems.append(f"{path}: -: {mode}.{kind} must be an array of tables ([[{mode}.{kind}]])")
+        else:
+            for i, raw in enumerate(raws):
+                if inputs is not None:
+                    raw = {**raw, "inputs": list(inputs)}
+                rule = phase.compile(raw, path, i, problems)
+                if rule is not None:
+                    out[kind].append(rule)
+    return out
 
 
 class Registry:

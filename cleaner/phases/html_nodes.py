@@ -1,10 +1,10 @@
-"""The HTML phases, on the one parsed tree of a page: `body` (the article's
-node), then `drop` (nodes a CSS selector matches) and `drop_heading`
-(widgets known by their heading) inside that body, or on the whole page when
-no body rule matched (the generic extractor then reads it). Their examples
+"""The HTML phases, on the one parsed tree of a page: `drop` (nodes a CSS
+selector matches) and `drop_heading` (widgets known by their heading). On a
+page whose layout was recognised they run inside its body (layouts.py), else
+on the whole page, which the generic extractor then reads. Their examples
 are HTML snippets in which the rule must (or must not) select a node.
 
-The body is picked first so that the drops walk only the body: what they
+The body is found first so that the drops walk only the body: what they
 would remove around it is never rendered anyway (measured on the corpus:
 the same text on every page, the HTML stage a quarter faster)."""
 
@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from ..html import heading_of, node_text, only_node
+from ..html import heading_of, node_text
 from ..page import Removal, Trace
 from .base import Key, Phase, Rule, register
 
@@ -30,8 +30,7 @@ class HtmlRun:
     tree: LexborHTMLParser
     removed: list[Removal]
     trace: Trace | None = None
-    body: LexborNode | None = None
-    body_rule: str | None = None
+    body: LexborNode | None = None  # the recognised layout's body
 
     @property
     def root(self) -> LexborHTMLParser | LexborNode:
@@ -103,32 +102,3 @@ class DropHeading(HtmlPhase):
     def selected(self, rule: Rule, root) -> list[LexborNode]:
         heading = rule.options["heading"]
         return [n for n in root.css(rule.css) if n.parent is not None and heading.fullmatch(heading_of(n))]
-
-
-@register
-class Body(HtmlPhase):
-    kind, order = "body", 10
-    verb = "picked"
-    summary = ("the first `body` rule whose `css` matches **exactly one** node picks the article body, and the drops then "
-               "apply inside it; list one rule per layout when a site has redesigned. Without one, the drops apply to the "
-               "whole page and the generic extractor (trafilatura) finds the body")
-    keys = {"css": CSS}
-    example = """\
-# [[html.body]]
-# id = "{prefix}-H03"
-# why = "the article body container"
-# css = 'div[itemprop="articleBody"]'
-# must_match = ['<div itemprop="articleBody"><p>Isi.</p></div>']
-# must_not_match = ['<div class="sidebar"><p>Terpopuler</p></div>']
-"""
-
-    def selected(self, rule: Rule, root) -> list[LexborNode]:
-        node = only_node(root, rule.css)
-        return [node] if node is not None else []
-
-    def run(self, run: HtmlRun, rules: Sequence[Rule]) -> None:
-        for rule in rules:
-            node = only_node(run.tree, rule.css)
-            if node is not None:
-                run.body, run.body_rule = node, rule.id
-                return

@@ -25,12 +25,16 @@ as a shape the generic rules' vocabulary knows:
 * **inline promos**: "Baca juga:" glued inside paragraphs where the site's
   promoted titles are in sentence case (seen in its whole-line promos): the
   title ends where the next sentence starts;
-* for HTML pages, **node rules**: the element holding most of the paragraph
-  text on most pages, matching one node -> `[[html.body]]`; block elements
-  inside it on many pages whose text is link-dense, repeated or named like a
-  promo/caption -> `[[html.drop]]`; a first paragraph repeating the page title
-  -> `[[html.drop]]` by its shape. The text candidates are then looked for in
-  the lines rendered from that body.
+* for HTML pages, **layouts**: the element holding most of the paragraph
+  text on most pages, matching one node -> a `[[html.layout]]` with it as
+  `body`, its nearest named parent in `detect`, the years of its pages in
+  `seen` and one of its pages as the sample (saved beside the draft with a
+  gold drafted from the draft's own output, to correct by hand); block
+  elements inside it on many pages whose text is link-dense, repeated or
+  named like a promo/caption -> `[[html.layout.drop]]`; a first paragraph
+  repeating the page title -> `[[html.layout.drop]]` by its shape. The text
+  candidates are then looked for in the lines rendered from that body, and
+  a rule found there runs on rendered HTML (`inputs`).
 
 Support is counted in distinct stories: near-duplicate pages (a story and its
 update, a serial article) count once. Every candidate is validated before it
@@ -48,14 +52,14 @@ without it (generic rules, built-in duplicate step).
 
 from .common import looks_like_body
 from .crawl import CrawlPage, load_crawl, site_of
-from .draft import render_toml, toml_str, toml_value
+from .draft import render_toml, toml_str, toml_value, write_draft
 from .endings import END_MARKS
-from .model import Rejected, SuggestedRule, SuggestError, Suggestion
+from .model import Rejected, SuggestedLayout, SuggestedRule, SuggestError, Suggestion
 from .pipeline import MAX_PAGES, MIN_PAGES, MIN_SHARE, suggest, suggest_pages
 
 # the package's layout, in the order a draft is made:
 #   crawl      read the pages, tell the site, sample a large crawl
-#   html_rules node rules (html_body, html_drop on html_nodes), then the lines HTML pages render to
+#   html_rules layouts (html_body, html_drop on html_nodes), then the lines HTML pages render to
 #   repeated, shapes, datelines, endings   the text candidates
 #   evaluate, validate   compile a candidate, run it on the crawl with the generic rules, check the draft
 #   draft      the TOML file with its evidence comments
@@ -69,6 +73,7 @@ __all__ = [
     "CrawlPage",
     "Rejected",
     "SuggestError",
+    "SuggestedLayout",
     "SuggestedRule",
     "Suggestion",
     "load_crawl",
@@ -79,4 +84,5 @@ __all__ = [
     "suggest_pages",
     "toml_str",
     "toml_value",
+    "write_draft",
 ]

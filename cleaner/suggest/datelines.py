@@ -52,7 +52,7 @@ def _first_lines(pages: list[CrawlPage], evaluator: Evaluator) -> list[tuple[str
     """(page, first line) as the strip_inline phase sees it: after the generic cut/drop phases."""
     out = []
     for page in pages:
-        phases = evaluator.phases([])
+        phases = evaluator.phases([], page.kind)
         lines = clean_lines(list(page.lines), {"cut_after": phases["cut_after"], "drop_line": phases["drop_line"]}, "html")
         if lines:
             out.append((page.id, lines[0].text))

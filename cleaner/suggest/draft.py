@@ -4,14 +4,18 @@ reads TOML), with the evidence of each rule in comments."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
+
+from ..io import as_output, write_atomic
+from ..layouts import gold_of, samples_folder
 from ..phases import PHASES
 from .common import short
-from .model import SuggestedRule, Suggestion
+from .model import SuggestedLayout, SuggestedRule, Suggestion
 
 
 def rule_order() -> tuple[tuple[str, str], ...]:
-    """The order rules are listed (and numbered) in: text phases as they run, then node rules."""
-    return (*(("text", kind) for kind in PHASES.kinds("text")), ("html", "drop"), ("html", "body"))
+    """The order text rules are listed (and numbered) in: their phases' order."""
+    return tuple(("text", kind) for kind in PHASES.kinds("text"))
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
@@ -61,8 +65,23 @@ def render_toml(s: Suggestion) -> str:
         for r in s.rules:
             if (r.mode, r.kind) == (mode, kind):
                 out += _rule_lines(r, s.n_pages)
+    for layout in s.layouts:
+        out += _layout_lines(layout, s.n_pages)
     out += _rejected_lines(s)
     return "\n".join(out) + "\n"
+
+
+def _layout_lines(layout: SuggestedLayout, n_pages: int) -> list[str]:
+    out = [
+        "",
+        comment(f"evidence: recognised on {len(layout.pages)}/{n_pages} pages; its sample is a page of the crawl, with a"),
+        comment("gold drafted from this draft's output: correct it by hand (see rules/README.md)"),
+        "[[html.layout]]",
+    ]
+    out += [f"{key} = {toml_value(layout.table[key])}" for key in ("id", "why", "seen", "detect", "body", "samples")]
+    for drop in layout.drops:
+        out += _rule_lines(drop, n_pages, table=f"html.layout.{drop.kind}")
+    return out
 
 
 def _header(s: Suggestion) -> list[str]:
@@ -83,7 +102,7 @@ def _header(s: Suggestion) -> list[str]:
     return out
 
 
-def _rule_lines(r: SuggestedRule, n_pages: int) -> list[str]:
+def _rule_lines(r: SuggestedRule, n_pages: int, table: str | None = None) -> list[str]:
     found = f"found as: {r.origin}"
     if r.mode == "text" and r.covered:
         by = f" ({', '.join(r.covered_by)})" if r.covered_by else ""
@@ -92,9 +111,11 @@ def _rule_lines(r: SuggestedRule, n_pages: int) -> list[str]:
         "",
         comment(f'evidence: matched on {len(r.pages)}/{n_pages} pages, e.g. "{short(r.example, 90)}"'),
         comment(found),
-        f"[[{r.mode}.{r.kind}]]",
+        f"[[{table or f'{r.mode}.{r.kind}'}]]",
     ]
     out += [f"{key} = {toml_value(r.table[key])}" for key in _SCALAR_KEYS if key in r.table]
+    if "inputs" in r.table:
+        out.append(f"inputs = {toml_value(r.table['inputs'])}")
     out += [f"{key} = {toml_value(r.table[key])}" for key in ("must_match", "must_not_match")]
     if r.table.get("expect"):
         out.append("expect = [" + ", ".join(toml_value(pair) for pair in r.table["expect"]) + "]")
@@ -109,3 +130,25 @@ def _rejected_lines(s: Suggestion) -> list[str]:
     if len(s.rejected) > _MAX_REJECTED:
         out.append(comment(f"  ... and {len(s.rejected) - _MAX_REJECTED} more"))
     return out
+
+
+def write_draft(s: Suggestion, path: Path, *, gold: bool = True) -> list[Path]:
+    """Write the draft as the site file `path` (in `<rules>/sites/`) and each
+    layout's sample page into `<rules>/samples/<site>/`, with a gold drafted
+    from what the draft itself makes of the page (`gold=False`: an empty one,
+    enough for the file to load). Returns the files written."""
+    written = [path]
+    write_atomic(path, render_toml(s))
+    folder = samples_folder(path, s.site)
+    samples = [(folder / layout.sample_name, layout.sample_html) for layout in s.layouts]
+    for sample, html in samples:
+        write_atomic(sample, html)
+        write_atomic(gold_of(sample), "")
+        written += [sample, gold_of(sample)]
+    if gold and samples:
+        from ..api import Cleaner  # here: the engine is only needed to draft the gold
+
+        cleaner = Cleaner((*s.rules_folders, path.parent.parent), shipped=False)
+        for sample, html in samples:
+            write_atomic(gold_of(sample), as_output(cleaner.clean_page(html, kind="html", site=s.site).text))
+    return written

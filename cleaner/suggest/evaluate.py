@@ -52,13 +52,14 @@ class Evaluator:
         self.pages = pages
         self._base: dict[str, tuple[list[str], list[Removal]]] = {}
 
-    def phases(self, site_rules: Sequence[Rule]) -> dict[str, list[Rule]]:
-        return by_phase("text", site_rules, self.generic.of("text"))
+    def phases(self, site_rules: Sequence[Rule], kind: str) -> dict[str, list[Rule]]:
+        """The rules that run on a page of this kind, by phase: the site's, then the generic ones."""
+        return by_phase("text", [r for r in (*site_rules, *self.generic.of("text")) if r.runs_on(kind)])
 
     def run(self, page: CrawlPage, site_rules: Sequence[Rule]) -> tuple[list[str], list[Removal]]:
         removed: list[Removal] = []
         lines = list(page.raw_lines if page.kind == "text" else page.lines)
-        out = clean_lines(lines, self.phases(site_rules), page.kind, removed)
+        out = clean_lines(lines, self.phases(site_rules, page.kind), page.kind, removed)
         return [ln.text for ln in out], removed
 
     def base(self, page: CrawlPage) -> tuple[list[str], list[Removal]]:

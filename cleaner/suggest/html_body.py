@@ -1,9 +1,9 @@
-"""`[[html.body]]`: the element holding most of the paragraph text, one node a
-page, on most pages; a second rule when another layout holds the rest."""
+"""A layout's `body`: the element holding most of the paragraph text, one
+node a page, on most pages; a second layout when another element holds the
+rest."""
 
 from __future__ import annotations
 
-import html as htmlmod
 import math
 import re
 from collections import Counter, defaultdict
@@ -12,7 +12,8 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from .. import html as H
 from .common import short
-from .html_nodes import ancestors, classes, css_of, named, node_rule, selector, snippet, text_len
+from ..phases.base import check_css
+from .html_nodes import ancestors, classes, css_of, named, selector, text_len
 from .model import Rejected, SuggestedRule
 
 #: Class names of the article container (kept in a body selector) and of layout utilities (left out first).
@@ -116,18 +117,16 @@ def _without_presentational(tag: str, keep: list[str], trees: dict[str, LexborHT
 
 def _body_rule(css: str, trees: dict[str, LexborHTMLParser], n: int, need: int, rule_id: str,
                rejected: list[Rejected]) -> SuggestedRule | None:
+    """A layout's body (a selector matching one node on `need` pages at least), as a draft rule."""
     matched = unique_pages(trees, css)
     if len(matched) < need:
         rejected.append(Rejected("html body", css, f"matches exactly one node on {len(matched)}/{n} pages only"))
         return None
+    problems: list[str] = []
+    if not check_css(css, "<suggest>", problems):
+        rejected.append(Rejected("html body", css, "; ".join(problems)))
+        return None
     example = trees[matched[0]].css_first(css)
-    first = next((ln.text for ln in H.render_lines(example) if len(ln.text) >= 20), "Isi berita.")
-    must = snippet(example, "<p>" + htmlmod.escape(short(first, 60)) + "</p>")
-    # the must_not_match example: the same paragraph in the named element around the body
-    other = named(example.parent)
-    if other is None:
-        must_not = f"<{example.tag}><p>{htmlmod.escape(short(first, 40))}</p></{example.tag}>"
-    else:
-        must_not = snippet(other, "<p>" + htmlmod.escape(short(first, 40)) + "</p>")
+    first = next((ln.text for ln in H.render_lines(example) if len(ln.text) >= 20), "")
     why = f"article body: the element holding most of the paragraph text, one per page on {len(matched)}/{n} pages"
-    return node_rule("body", rule_id, why, css, must, must_not, "html body", matched, short(first, 80), rejected)
+    return SuggestedRule("html", "body", {"id": rule_id, "why": why, "css": css}, "html body", matched, short(first, 80))

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 
-
 class SuggestError(Exception):
     """The crawl cannot be used. `code` is the CLI exit code: 2 a usage error
     (no such folder, the site cannot be told), 3 nothing to learn from."""
@@ -52,6 +51,26 @@ class SuggestedRule:
 
 
 @dataclass
+class SuggestedLayout:
+    """A layout of the draft: the body found on a group of pages, what
+    recognises them, the node drops found inside that body, and the page of
+    the crawl kept as its sample."""
+
+    table: dict  # id, why, seen, detect, body, samples
+    drops: list[SuggestedRule]
+    pages: list[str]  # the crawl pages it recognises
+    sample_html: str = field(default="", repr=False)  # the sample page, saved beside the draft
+
+    @property
+    def id(self) -> str:
+        return self.table["id"]
+
+    @property
+    def sample_name(self) -> str:
+        return self.table["samples"][0]
+
+
+@dataclass
 class Rejected:
     origin: str
     what: str
@@ -66,9 +85,11 @@ class Suggestion:
     n_pages: int
     n_text: int
     n_html: int
-    rules: list[SuggestedRule]
+    rules: list[SuggestedRule]  # text rules
     rejected: list[Rejected]
     signature: str | None = None
     source: str = ""
     need: int = 0  # pages a repeated line or shape had to be seen on
     total: int = 0  # pages in the crawl (more than n_pages when it was sampled)
+    layouts: list[SuggestedLayout] = field(default_factory=list)
+    rules_folders: tuple = ()  # the rule folders the draft runs under (shipped, --rules), as Cleaner takes them

@@ -16,7 +16,7 @@ from .datelines import datelines
 from .draft import rule_order
 from .endings import end_marks, trailing_markers
 from .evaluate import Evaluator
-from .html_rules import html_candidates, render_html_pages
+from .html_rules import html_layouts, render_html_pages
 from .model import Candidate, Rejected, SuggestedRule, SuggestError, Suggestion
 from .repeated import repeated_lines
 from .shapes import inline_promos, line_shapes
@@ -56,8 +56,10 @@ def suggest(
         raise SuggestError(f"{folder}: cannot tell the site (name the folder after its domain or pass --site)")
     folders = ((SHIPPED_RULES,) if shipped else ()) + tuple(Path(d) for d in rules_dirs)
     generic = load_rules(*folders).global_rules
-    return suggest_pages(pages, site.lower(), generic=generic, min_share=min_share, min_pages=min_pages, id_prefix=id_prefix,
-                         source=str(folder))
+    suggestion = suggest_pages(pages, site.lower(), generic=generic, min_share=min_share, min_pages=min_pages,
+                               id_prefix=id_prefix, source=str(folder))
+    suggestion.rules_folders = folders
+    return suggestion
 
 
 def suggest_pages(
@@ -85,18 +87,24 @@ def suggest_pages(
     generic = generic if generic is not None else load_rules(SHIPPED_RULES).global_rules
     prefix = id_prefix or _id_prefix(site)
     rejected: list[Rejected] = []
-    html_rules = html_candidates(pages, generic, prefix, min_share, rejected)
-    render_html_pages(pages, generic, html_rules)  # the text miners read the HTML pages' rendered lines
+    layouts = html_layouts(pages, generic, prefix, min_share, rejected)
+    render_html_pages(pages, generic, layouts)  # the text miners read the HTML pages' rendered lines
     usable = [p for p in pages if p.lines]
     if not usable:
         raise SuggestError("no page has any text to learn from", 3)
     need = _threshold(len(usable), min_share, min_pages)
     evaluator = Evaluator(generic, usable)
     cands, signature = _text_candidates(usable, evaluator, need, site, rejected)
+    # a rule found on rendered HTML lines runs on them, one found on scraped texts on those
+    inputs = sorted({p.kind for p in usable})
+    for cand in cands:
+        if inputs != ["text"]:
+            cand.extra["inputs"] = inputs
     rules = _accept_in_order(cands, usable, evaluator, prefix, rejected)
     suggestion = Suggestion(site, len(pages), sum(p.kind == "text" for p in pages), sum(p.kind == "html" for p in pages),
-                            html_rules + rules, rejected, signature, source, need=need, total=total)
-    _renumber(suggestion.rules, prefix)
+                            rules, rejected, signature, source, need=need, total=total, layouts=layouts,
+                            rules_folders=(SHIPPED_RULES,))
+    _renumber(suggestion, prefix)
     validate_draft(suggestion)
     return suggestion
 
@@ -142,14 +150,12 @@ def _id_prefix(site: str) -> str:
     return f"SUG-{label[:16] or 'SITE'}"
 
 
-def _renumber(rules: list[SuggestedRule], prefix: str) -> None:
-    """Ids in the order the draft lists the rules: text T01.., HTML drops H01.., body H10.. ."""
+def _renumber(suggestion: Suggestion, prefix: str) -> None:
+    """Ids in the order the draft lists the rules: text T01.., layouts L01.., their drops H01.. ."""
     order = {key: i for i, key in enumerate(rule_order())}
-    rules.sort(key=lambda r: order[(r.mode, r.kind)])
-    text = [r for r in rules if r.mode == "text"]
-    drops = [r for r in rules if (r.mode, r.kind) == ("html", "drop")]
-    bodies = [r for r in rules if (r.mode, r.kind) == ("html", "body")]
-    # the body rules start at H10 whatever the number of drops
-    for first, group, letter in ((1, text, "T"), (1, drops, "H"), (max(len(drops), 9) + 1, bodies, "H")):
-        for n, r in enumerate(group, first):
-            r.table["id"] = f"{prefix}-{letter}{n:02d}"
+    suggestion.rules.sort(key=lambda r: order[(r.mode, r.kind)])
+    for n, r in enumerate(suggestion.rules, 1):
+        r.table["id"] = f"{prefix}-T{n:02d}"
+    drops = [d for layout in suggestion.layouts for d in layout.drops]
+    for n, d in enumerate(drops, 1):
+        d.table["id"] = f"{prefix}-H{n:02d}"

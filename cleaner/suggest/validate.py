@@ -14,7 +14,7 @@ from ..rules import load_file
 from ..ruletest import check_rule
 from .common import excerpt, looks_like_body, short
 from .crawl import CrawlPage
-from .draft import render_toml
+from .draft import write_draft
 from .evaluate import Effect, Evaluator, compile_rule, fires
 from .model import Candidate, Rejected, SuggestedRule, SuggestError, Suggestion
 
@@ -135,28 +135,32 @@ def _check_effect(cand: Candidate, eff: Effect) -> None:
 
 def validate_draft(suggestion: Suggestion) -> None:
     """The whole draft must load with the project's loader and pass its examples;
-    a rule that fails is left out (and listed as rejected)."""
-    for _ in range(len(suggestion.rules) + 1):
+    a rule (or a layout's drop) that fails is left out (and listed as rejected)."""
+    for _ in range(len(suggestion.rules) + sum(len(lay.drops) for lay in suggestion.layouts) + 1):
         bad = _draft_problems(suggestion)
         if not bad:
             return
-        ids = {r.id for r in suggestion.rules if any(f": {r.id}:" in b for b in bad)}
+        drafted = suggestion.rules + [d for lay in suggestion.layouts for d in lay.drops]
+        ids = {r.id for r in drafted if any(f": {r.id}:" in b for b in bad)}
         if not ids:
             if suggestion.signature is not None:
                 suggestion.signature = None  # no rule is named: retry without the text signature
                 continue
             raise SuggestError("the draft does not load: " + "; ".join(bad))
-        for r in suggestion.rules:
+        for r in drafted:
             if r.id in ids:
                 suggestion.rejected.append(Rejected(r.origin, r.id, "; ".join(b for b in bad if f": {r.id}:" in b)))
         suggestion.rules = [r for r in suggestion.rules if r.id not in ids]
+        for layout in suggestion.layouts:
+            layout.drops = [d for d in layout.drops if d.id not in ids]
 
 
 def _draft_problems(suggestion: Suggestion) -> list[str]:
-    """Load problems and failing examples of the draft, written as a site file."""
+    """Load problems and failing examples of the draft, written as a site file
+    (with its layouts' sample pages beside it)."""
     with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / f"{suggestion.site}.toml"
-        path.write_text(render_toml(suggestion), encoding="utf-8")
+        path = Path(tmp) / "sites" / f"{suggestion.site}.toml"
+        write_draft(suggestion, path, gold=False)
         problems: list[str] = []
         rf = load_file(path, is_global=False, problems=problems)
         failures = [str(f) for r in (rf.rules() if rf else []) for f in check_rule(r)]
