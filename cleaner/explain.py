@@ -61,6 +61,7 @@ class Explanation:
     site: str | None
     site_source: str | None  # "option", "url", "folder", "signature" or None
     rule_file: str | None  # the site's rule file, None when only generic rules ran
+    site_rules_off: bool  # the site has a rule file, left out (Cleaner(site_rules=False))
     url: str | None
     url_from_page: bool  # the URL is the one the HTML page declares (canonical / og:url)
     extractor: str  # "text", "site-body", "generic" or "generic-large"
@@ -129,6 +130,7 @@ def explain_page(
         site=outcome.site,
         site_source=outcome.site_source,
         rule_file=_shown_path(site_file.path) if site_file is not None else None,
+        site_rules_off=not cleaner.site_rules and outcome.site in cleaner.rules.sites,
         url=outcome.url,
         url_from_page=html and url is None and outcome.url is not None,
         extractor=outcome.extractor if html else TEXT_LINES,
@@ -186,7 +188,9 @@ def _short(text: str, limit: int = NODE_TEXT_CHARS) -> str:
 
 def header(expl: Explanation) -> list[Text]:
     site = expl.site or "none (generic rules only)"
-    if expl.site and not expl.rule_file:
+    if expl.site_rules_off:
+        site += " (its rule file is not used (site rules off): generic rules only)"
+    elif expl.site and not expl.rule_file:
         site += " (no rule file: generic rules only)"
     lines = [
         Text.assemble(("page: ", "bold"), f"{expl.source} ({expl.kind})"),
