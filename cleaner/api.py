@@ -42,14 +42,24 @@ class Cleaner:
     (a site file there replaces the shipped file of the same domain). With
     `site_rules=False` only the generic rules run (sites are still detected
     and reported): to measure the generic path, or to clean a site whose
-    rule file is known to be stale.
+    rule file is known to be stale. `learned` are folders of rules learned
+    from a batch (learn.py), loaded last; their site files are used even with
+    `site_rules=False`.
     """
 
-    def __init__(self, rules_dirs: Sequence[Path | str] = (), *, shipped: bool = True, site_rules: bool = True):
+    def __init__(self, rules_dirs: Sequence[Path | str] = (), *, shipped: bool = True, site_rules: bool = True,
+                 learned: Sequence[Path | str] = ()):
         self.rules_dirs = tuple(Path(d) for d in rules_dirs)
+        self.learned_dirs = tuple(Path(d) for d in learned)
         self.site_rules = site_rules
-        folders = ((SHIPPED_RULES,) if shipped else ()) + self.rules_dirs
+        folders = ((SHIPPED_RULES,) if shipped else ()) + self.rules_dirs + self.learned_dirs
+        self._load(folders)
+
+    def _load(self, folders: tuple[Path, ...]) -> None:
         self.rules: RuleSet = load_rules(*folders)
+        # sites whose file came from a learned folder: used even with site_rules=False (learn.py)
+        self.learned_sites = frozenset(
+            site for site, rf in self.rules.sites.items() if any(rf.path.is_relative_to(d) for d in self.learned_dirs))
         self._text_rules: dict[tuple[str | None, str, str | None], dict[str, list[Rule]]] = {}
 
     def fingerprint(self) -> str:
@@ -68,11 +78,13 @@ class Cleaner:
     def __reduce__(self):
         # Compiled regexes pickle fine, but reloading keeps pickles small and
         # lets worker processes rebuild the exact same rule set.
-        return (_rebuild, (self.rules.folders, self.site_rules))
+        return (_rebuild, (self.rules.folders, self.site_rules, self.rules_dirs, self.learned_dirs))
 
     def site_file(self, site: str | None) -> RuleFile | None:
-        """The rule file whose rules run on pages of `site` (None with site_rules=False)."""
-        return self.rules.sites.get(site) if self.site_rules and site else None
+        """The rule file whose rules run on pages of `site` (with site_rules=False, a learned one only)."""
+        if not site or (not self.site_rules and site not in self.learned_sites):
+            return None
+        return self.rules.sites.get(site)
 
     def layouts_for(self, site: str | None) -> tuple[Layout, ...]:
         """The site's layouts, tried in file order on its HTML pages."""
@@ -148,6 +160,18 @@ class Cleaner:
         text_started = time.perf_counter()
         text_run = TextRun(lines, TEXT if kind == TEXT else HTML, removed, record)
         kept = run_text_phases(lines, self.text_rules(site, text_run.kind, layout), text_run)
+        if kind == TEXT and match.site is None:
+            # A signature the scraper's noise hid (a promo glued before the
+            # dateline) shows once the generic rules have run: the page is
+            # cleaned again as a page of that site, so that cleaning the
+            # output would change nothing more.
+            found = self.detect(text="\n".join(ln.text for ln in kept[:3]))
+            if found.has_rules:
+                match, site, removed = found, found.site, []
+                record = Trace() if trace else None
+                if record is not None:
+                    record.note("site", self._site_note(match) + " (seen once the generic rules had run)")
+                kept = run_text_phases(lines, self.text_rules(site, TEXT), TextRun(lines, TEXT, removed, record))
         timings.append(("text", time.perf_counter() - text_started))
         return PageOutcome(
             text="\n".join(ln.text for ln in kept),
@@ -236,12 +260,10 @@ def _decoded(data: str | bytes, kind: str, source: str) -> str | bytes:
     return H.parser_input(data, source) if kind == HTML else decode(data, source)
 
 
-def _rebuild(folders: tuple[Path, ...], site_rules: bool = True) -> Cleaner:
+def _rebuild(folders: tuple[Path, ...], site_rules: bool, rules_dirs: tuple[Path, ...], learned: tuple[Path, ...]) -> Cleaner:
     c = Cleaner.__new__(Cleaner)
-    c.rules_dirs = tuple(f for f in folders if f != SHIPPED_RULES)
-    c.site_rules = site_rules
-    c.rules = load_rules(*folders)
-    c._text_rules = {}
+    c.rules_dirs, c.learned_dirs, c.site_rules = rules_dirs, learned, site_rules
+    c._load(folders)
     return c
 
 

@@ -73,9 +73,9 @@ def fail(message: str, code: int) -> typer.Exit:
     return typer.Exit(code)
 
 
-def load_cleaner(rules: list[Path] | None, *, site_rules: bool = True) -> Cleaner:
+def load_cleaner(rules: list[Path] | None, *, site_rules: bool = True, learned: list[Path] = ()) -> Cleaner:
     try:
-        return Cleaner(rules or (), site_rules=site_rules)
+        return Cleaner(rules or (), site_rules=site_rules, learned=learned)
     except RuleError as exc:
         for problem in exc.problems:
             err.print(problem, soft_wrap=True, markup=False)
@@ -103,6 +103,27 @@ def print_summary(summary: BatchSummary, seconds: float) -> None:
         err.print(f"[red]failed:[/red] {escape(failure)}", soft_wrap=True)
     if len(summary.failures) > 10:
         err.print(f"... and {len(summary.failures) - 10} more failures (see the manifest)")
+
+
+def learn_first(cleaner: Cleaner, inputs: list[str], fields: Fields, options: BatchOptions, rules: list[Path] | None,
+                *, quiet: bool) -> Cleaner:
+    """The learning pass of --learn (learn.py): the batch's templates written
+    to the learned folder, and the Cleaner that cleans with them."""
+    from .learn import learn_batch, learned_folder
+
+    if options.out_dir is None and (options.jsonl is None or str(options.jsonl) == "-"):
+        raise fail("--learn writes the learned rules beside the output: give -o OUT (a folder or a file)", EXIT_USAGE)
+    if "-" in inputs:
+        raise fail("--learn reads the inputs twice (learn, then clean): it cannot read standard input", EXIT_USAGE)
+    folder = learned_folder(options.out_dir or options.jsonl, options.out_dir is None)
+    pages = (p.replace(site=options.site or p.site, url=p.url or options.url) for p in iter_pages(inputs, fields))
+    results = learn_batch(pages, cleaner, folder)
+    if not quiet:
+        learned = [r for r in results if r.file is not None]
+        err.print(f"learned the templates of {len(learned)} of {len(results)} site(s) into {escape(str(folder))}", soft_wrap=True)
+        for result in results:
+            err.print(f"  {escape(result.describe())}", soft_wrap=True)
+    return load_cleaner(rules, site_rules=cleaner.site_rules, learned=[folder])
 
 
 INTERRUPTED = "interrupted by"
@@ -183,6 +204,10 @@ def clean(
     url: Annotated[Optional[str], typer.Option(help="The page URL, for a single page without one.")] = None,
     rules: RulesOption = None,
     no_site_rules: NoSiteRulesOption = False,
+    learn: Annotated[
+        bool,
+        typer.Option("--learn", help="First learn each site's template from the batch (sites without a rule file; every site with --no-site-rules), then clean with it. The learned rules go to OUT/.cleaner-learned (OUT.learned beside a JSONL file); --rules reuses them."),
+    ] = False,
     quiet: Annotated[bool, typer.Option("-q", "--quiet", help="No progress bar and no summary.")] = False,
 ) -> None:
     """Clean scraped news pages (HTML or text, sniffed): keep the article body, drop the template's noise."""
@@ -200,6 +225,8 @@ def clean(
         return
     options = batch_options(output or "-", fmt, manifest, jobs=jobs, force=force, site=site, url=url, page_timeout=page_timeout or None)
     started = time.perf_counter()
+    if learn:
+        cleaner = learn_first(cleaner, inputs, fields, options, rules, quiet=quiet)
     columns = (SpinnerColumn(), MofNCompleteColumn(), TextColumn("pages"), TimeElapsedColumn(), TextColumn("{task.fields[rate]}"))
     with Progress(*columns, console=err, transient=True, disable=quiet) as progress:
         task = progress.add_task("clean", total=None, rate="")

@@ -19,6 +19,7 @@ from cleaner.integrations.datatrove import CleanerStep  # noqa: E402
 from conftest import LAYOUT_SAMPLES, SAMPLES, write_rules  # noqa: E402
 
 RAW = SAMPLES / "raw"
+HTML_PAGE = (LAYOUT_SAMPLES / "tribunnews.com" / "techno-artikel_154.html").read_text(encoding="utf-8")
 DETIK_URL = "https://news.detik.com/berita/d-7000000/ahy-terima-dubes-rusia"
 
 
@@ -155,6 +156,15 @@ def test_options(tmp_path):
     step = CleanerStep([rules])
     (doc,) = run(step, Document(text="Isi.\nPromo hari ini", id="e", metadata={"url": "https://example.com/a"}))
     assert doc.text == "Isi." and step.stats["rule_EX-1"].total == 1
+
+    # site rules off, and a folder of rules learned from a batch (here: the user folder above, as a learned one)
+    (doc,) = run(CleanerStep(site_rules=False), Document(text=page, id="f", metadata={"url": "https://www.suara.com/a"}))
+    assert doc.metadata["site"] == "suara.com" and "Suara.com" not in doc.text  # the generic dateline rule only
+    step = CleanerStep(site_rules=False, learned=rules)
+    (doc,) = run(step, Document(text="Isi.\nPromo hari ini", id="g", metadata={"url": "https://example.com/a"}))
+    assert doc.text == "Isi." and step.stats["rule_EX-1"].total == 1
+    (doc,) = run(CleanerStep(), Document(text=HTML_PAGE, id="h", metadata={"url": "https://www.tribunnews.com/a"}))
+    assert doc.metadata["layout"] == "TRB-L01"
 
     with pytest.raises(ValueError):
         CleanerStep(mode="pdf")

@@ -7,8 +7,8 @@
 
 Text in, text out: `doc.text` is replaced by the cleaned article body (HTML is
 sniffed and extracted in the default `mode="auto"`), the site comes from the
-URL in `doc.metadata[url_key]`, and `site`, `site_source` and `extractor` are
-written to `doc.metadata`. Stats (datatrove's `stats.json`): `total`,
+URL in `doc.metadata[url_key]`, and `site`, `site_source`, `extractor` and (HTML
+pages) `layout` are written to `doc.metadata`. Stats (datatrove's `stats.json`): `total`,
 `forwarded`, `dropped`, `dropped_empty`, `clean_error`, one `rule_<id>` per
 rule that fired (its total is the number of pieces removed, its `n` the
 number of documents), `site_<domain>` / `site_none`, and `extractor_<kind>`.
@@ -39,10 +39,11 @@ ON_ERROR = ("drop", "keep", "raise")
 
 
 @lru_cache(maxsize=8)
-def _shared_cleaner(rules_dirs: tuple[str, ...], shipped: bool) -> Cleaner:
+def _shared_cleaner(rules_dirs: tuple[str, ...], shipped: bool, site_rules: bool = True,
+                    learned: tuple[str, ...] = ()) -> Cleaner:
     """One Cleaner per rule set and process: tasks that a worker runs one
     after another (local executor, Ray workers) reuse it."""
-    return Cleaner(rules_dirs, shipped=shipped)
+    return Cleaner(rules_dirs, shipped=shipped, site_rules=site_rules, learned=learned)
 
 
 class CleanerStep(PipelineStep):
@@ -65,6 +66,10 @@ class CleanerStep(PipelineStep):
             (counted as `clean_error`, logged once), "keep" it unchanged
             (also counted) or "raise".
         shipped: also load the shipped rules (default True).
+        site_rules: False runs the generic rules only (as --no-site-rules).
+        learned: folders of rules learned from a batch (`cleaner clean
+            --learn` writes OUT/.cleaner-learned), used even with
+            site_rules=False; readable at the same path on every worker.
     """
 
     name = "🧹 cleaner"
@@ -80,6 +85,8 @@ class CleanerStep(PipelineStep):
         drop_empty: bool = True,
         on_error: str = "drop",
         shipped: bool = True,
+        site_rules: bool = True,
+        learned: list[str | Path] | tuple = (),
     ):
         super().__init__()
         if mode not in MODES:
@@ -97,6 +104,8 @@ class CleanerStep(PipelineStep):
         self.drop_empty = drop_empty
         self.on_error = on_error
         self.shipped = shipped
+        self.site_rules = site_rules
+        self.learned = tuple(str(d) for d in ([learned] if isinstance(learned, (str, Path)) else learned))
         self._cleaner: Cleaner | None = None
         self._warned_error = False
 
@@ -104,7 +113,7 @@ class CleanerStep(PipelineStep):
     def cleaner(self) -> Cleaner:
         """The Cleaner, built (or taken from this process's cache) on first use."""
         if self._cleaner is None:
-            self._cleaner = _shared_cleaner(self.rules_dirs, self.shipped)
+            self._cleaner = _shared_cleaner(self.rules_dirs, self.shipped, self.site_rules, self.learned)
         return self._cleaner
 
     def __getstate__(self):
@@ -142,6 +151,8 @@ class CleanerStep(PipelineStep):
                     doc.metadata["site"] = result.site
                     doc.metadata["site_source"] = result.site_source
                     doc.metadata["extractor"] = result.extractor
+                    if result.layout is not None:
+                        doc.metadata["layout"] = result.layout
             if result is None and self.on_error == "drop":
                 self.stat_update(StatHints.dropped)
                 continue

@@ -18,6 +18,10 @@ from .base import Key, Phase, Rule, register
 TITLE_MODES = ("none", "titlecase", "rest")
 #: Rule id of a line strip_inline drops because no word is left in it (a lone "-" or "•").
 NO_WORDS = "builtin:no-words"
+#: Rounds of the rules over one line at most: a round after the first runs
+#: only when the one before cut something (on the corpus a second round cuts
+#: on a handful of lines, a third on none).
+MAX_ROUNDS = 4
 
 #: Named guards (`preceded_by`, `followed_by`): what must come just before or
 #: just after a match, so that rule files do not write the lookarounds by hand.
@@ -100,15 +104,22 @@ class StripInline(Phase):
         for index, ln in enumerate(lines):
             text = ln.text
             pieces: list[Piece] = []
-            for rule in rules if index == 0 else later:
-                if not rule.may_match(text):
-                    continue
-                text, cut = strip_one(text, rule)
-                if cut:
-                    # Each rule sees a normalised line: a cut at the start must not
-                    # hide the line's start from the next rule ("ADVERTISEMENT JAKARTA - ").
-                    text = normalise(text)
-                    pieces += cut
+            # A cut can bring a piece to where an earlier rule looks for it (a
+            # promo cut from before a dateline); the rules run again on a line
+            # they changed, so that cleaning the output changes nothing more.
+            for _ in range(MAX_ROUNDS):
+                found = len(pieces)
+                for rule in rules if index == 0 else later:
+                    if not rule.may_match(text):
+                        continue
+                    text, cut = strip_one(text, rule)
+                    if cut:
+                        # Each rule sees a normalised line: a cut at the start must not
+                        # hide the line's start from the next rule ("ADVERTISEMENT JAKARTA - ").
+                        text = normalise(text)
+                        pieces += cut
+                if len(pieces) == found:
+                    break
             if pieces:
                 text = normalise(text)
                 new = run.change(ln, text if _HAS_WORD.search(text) else "", pieces, self.kind)

@@ -41,13 +41,13 @@ def load_crawl(folder: Path | str) -> list[CrawlPage]:
         page = load(page)
         if page.error or not page.data:
             continue
-        crawl_page = _read(page)
-        if crawl_page is not None:
-            pages.append(crawl_page)
+        found = crawl_page(page)
+        if found is not None:
+            pages.append(found)
     return pages
 
 
-def _read(page: Page) -> CrawlPage | None:
+def crawl_page(page: Page) -> CrawlPage | None:
     """A loaded source page as a crawl page; None for a text page that does not decode."""
     data = page.data
     if (page.kind or H.sniff_kind(data)) == "html":

@@ -87,7 +87,7 @@ def _layout_lines(layout: SuggestedLayout, n_pages: int) -> list[str]:
 def _header(s: Suggestion) -> list[str]:
     sampled = f", sampled from {s.total}" if s.total > s.n_pages else ""
     out = [
-        comment(f"Draft rules for {s.site}: `cleaner rules suggest` on {s.n_pages} crawled pages{sampled}"
+        comment(f"Draft rules for {s.site}: {s.made_by} on {s.n_pages} crawled pages{sampled}"
                 f" ({s.n_text} text, {s.n_html} HTML){' in ' + s.source if s.source else ''}."),
         comment(f"Found in the crawl alone (no gold): lines and shapes seen on >= {s.need} pages, known promo, dateline"),
         comment("and end-mark shapes, HTML nodes of the template. Each rule was checked on the crawl with the generic"),

@@ -26,6 +26,7 @@ from .model import Rejected, SuggestedLayout
 DETECT_SHARE = 0.9
 _YEAR_IN_URL = re.compile(r"/((?:19|20)\d\d)(?:/|-|\d{4})")
 _PUBLISHED = ('meta[property="article:published_time"]', 'meta[name="pubdate"]', 'meta[itemprop="datePublished"]')
+_JSON_LD_DATE = re.compile(r'"datePublished"\s*:\s*"((?:19|20)\d\d)')
 
 
 def html_layouts(pages: list[CrawlPage], generic: RuleFile, prefix: str, min_share: float,
@@ -72,7 +73,7 @@ def detect_selector(trees: dict[str, LexborHTMLParser], body_css: str) -> str:
     for tree in trees.values():
         body = H.only_node(tree, body_css)
         parent = named(body.parent) if body is not None else None
-        if parent is not None and (sel := selector(parent)) is not None:
+        if parent is not None and (sel := _stable_name(parent)) is not None:
             parents[sel] += 1
     for sel, n in parents.most_common(1):
         css = f"{sel} {body_css}"
@@ -81,16 +82,28 @@ def detect_selector(trees: dict[str, LexborHTMLParser], body_css: str) -> str:
     return body_css
 
 
+def _stable_name(node) -> str | None:
+    """A selector naming the node: its id when it has a readable one (a
+    template's containers keep their ids longer than their utility classes),
+    else its classes."""
+    ident = node.attributes.get("id") or ""
+    if re.fullmatch(r"[A-Za-z][\w-]{1,40}", ident) and not re.search(r"\d{3,}", ident):
+        return f"{node.tag}#{ident}"
+    return selector(node)
+
+
 def seen_years(pages: list[CrawlPage], trees: dict[str, LexborHTMLParser]) -> list[str]:
-    """The years the layout's pages were published in (their URLs, or their
-    published-time meta), runs of years written as ranges; ["undated"] when
-    no page tells."""
+    """The years the layout's pages were published in (their URLs, their
+    published-time meta, or their JSON-LD datePublished), runs of years
+    written as ranges; ["undated"] when no page tells."""
     years = set()
     for page in pages:
         found = _YEAR_IN_URL.search(page.url or "")
         if found is None and page.id in trees:
             meta = next((n for css in _PUBLISHED if (n := trees[page.id].css_first(css)) is not None), None)
             found = re.match(r"((?:19|20)\d\d)", (meta.attributes.get("content") or "") if meta is not None else "")
+        if found is None:
+            found = _JSON_LD_DATE.search(page.html or "")
         if found is not None:
             years.add(int(found.group(1)))
     runs: list[list[int]] = []

@@ -93,3 +93,4 @@ class Suggestion:
     total: int = 0  # pages in the crawl (more than n_pages when it was sampled)
     layouts: list[SuggestedLayout] = field(default_factory=list)
     rules_folders: tuple = ()  # the rule folders the draft runs under (shipped, --rules), as Cleaner takes them
+    made_by: str = "`cleaner rules suggest`"  # what wrote the draft, for its header
