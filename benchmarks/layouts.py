@@ -3,9 +3,11 @@
 site with layouts, scored in-sample and leave-one-page-out, beside the
 generic path and the peers.
 
-For each labelled page of <corpus>/dev/html whose site has layouts (and the
-layouts' own sample pages in rules/samples, the same pages where they are
-copies), token and line F1 against its gold of:
+For each labelled page of <corpus>/dev/html whose site has layouts, the
+pages labelled for the benchmarks (benchmarks/gold/: 8 tribunnews pool pages
+that no rule was written from) and the layouts' own sample pages in
+rules/samples (the same pages where they are copies), token and line F1
+against its gold of:
 
 - ``in-sample``: the shipped rules, as they are;
 - ``unseen``: the shipped rules with every layout that lists this page as a
@@ -38,6 +40,10 @@ from cleaner.layouts import gold_of
 from cleaner.score import score_text
 
 PEERS = ("trafilatura", "trafilatura-precision")
+#: Gold labelled for the benchmarks (benchmarks/gold/<set>/, see its NOTES.md)
+#: and where their raw pages are in the corpus: pages no rule was written from.
+EXTRA_GOLD = {"tribunnews-pool": ("tribunnews.com", "dev/html-pool/tribunnews.com")}
+BENCH_GOLD = Path(__file__).resolve().parent / "gold"
 COLUMNS = ("in-sample", "unseen", "generic", *PEERS)
 
 
@@ -54,6 +60,12 @@ def labelled_pages(corpus: Path, cleaner: Cleaner) -> list[dict]:
         if site in cleaner.rules.sites and cleaner.rules.sites[site].layouts and gold.is_file():
             pages.append({"site": site, "page": rel, "data": data, "url": url, "gold": gold.read_text(encoding="utf-8")})
             seen.add(digest(data))
+    for name, (site, raw) in EXTRA_GOLD.items():
+        for gold in sorted((BENCH_GOLD / name).glob("*.txt")):
+            data = (corpus / raw / gold.with_suffix(".html").name).read_bytes()
+            seen.add(digest(data))
+            pages.append({"site": site, "page": f"{name}/{gold.stem}.html", "data": data, "url": None,
+                          "gold": gold.read_text(encoding="utf-8")})
     for site, rf in sorted(cleaner.rules.sites.items()):
         for layout in rf.layouts:
             for sample in layout.samples:

@@ -16,7 +16,14 @@ and line F1, mean over the pages, for
 - with nothing learned (the generic path) and with the shipped site rules,
   for reference.
 
-Run from the repo root:  python benchmarks/learn.py [--draws 5] [--json out.json]
+With ``--timing N``, also the time of a whole `cleaner clean` run with
+`--learn` against the same run without it (N runs of each, alternated, the
+median of the per-pair ratios), the CLI's own wall clock from outside: on the
+tribunnews pool with `--no-site-rules` (the site is learned), and on the 150
+generic-dev pages with the shipped rules (133 sites, none with enough pages:
+the learning pass only groups and counts).
+
+Run from the repo root:  python benchmarks/learn.py [--draws 5] [--timing 5] [--json out.json]
 """
 
 from __future__ import annotations
@@ -30,7 +37,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from _common import DEFAULT_CORPUS, fmt, load_pages, write_json
+import subprocess
+
+from _common import DEFAULT_CORPUS, cleaner_cli_argv, fmt, load_pages, write_json
 
 from cleaner import Cleaner
 from cleaner.learn import learn_batch
@@ -73,6 +82,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     ap.add_argument("--draws", type=int, default=5, help="draws of k pool pages per size (default: 5)")
+    ap.add_argument("--timing", type=int, default=0, metavar="N", help="also time whole CLI runs with and without --learn, N each")
     ap.add_argument("--json", metavar="PATH")
     args = ap.parse_args()
     pool, tests = pool_pages(args.corpus), labelled(args.corpus)
@@ -100,9 +110,36 @@ def main() -> int:
             tok, line, exact, seconds = learned_score(pool, tests, scratch, min_share=share)
             results["shares"][share] = {"token_f1": tok, "line_f1": line, "exact": exact, "seconds": seconds}
             print(f"  min_share={share:<4} token F1 {fmt(tok)}  line F1 {fmt(line)}  exact {exact}/{len(tests)}")
+    if args.timing:
+        results["timing"] = timing(args.corpus, args.timing)
     if args.json:
         write_json(results, args.json)
     return 0
+
+
+def timing(corpus: Path, runs: int) -> dict:
+    """Wall seconds of `cleaner clean` with --learn against without, alternated; median per-pair ratio."""
+    cases = {
+        "tribunnews pool, --no-site-rules": (corpus / "dev" / "html-pool", ["--no-site-rules"]),
+        "generic-dev, shipped rules": (corpus / "generic-dev" / "html", []),
+    }
+    out = {}
+    print(f"\nwhole `cleaner clean ... --force -q -j 2` runs, with and without --learn ({runs} each, alternated)")
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, (folder, extra) in cases.items():
+            seconds: dict[str, list[float]] = {"learn": [], "plain": []}
+            for _ in range(runs):
+                for mode in ("learn", "plain"):
+                    argv = cleaner_cli_argv(["clean", str(folder), "-o", f"{tmp}/{mode}", "--force", "-q", "-j", "2", *extra,
+                                             *(["--learn"] if mode == "learn" else [])])
+                    started = time.perf_counter()
+                    subprocess.run(argv, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                    seconds[mode].append(time.perf_counter() - started)
+            ratio = statistics.median(a / b for a, b in zip(seconds["learn"], seconds["plain"]))
+            out[name] = {**seconds, "ratio": ratio}
+            print(f"  {name:<34} with --learn {statistics.median(seconds['learn']):.2f} s, without "
+                  f"{statistics.median(seconds['plain']):.2f} s: ratio {ratio:.2f}")
+    return out
 
 
 if __name__ == "__main__":

@@ -109,7 +109,7 @@ def learn_first(cleaner: Cleaner, inputs: list[str], fields: Fields, options: Ba
                 *, quiet: bool) -> Cleaner:
     """The learning pass of --learn (learn.py): the batch's templates written
     to the learned folder, and the Cleaner that cleans with them."""
-    from .learn import learn_batch, learned_folder
+    from .learn import MIN_PAGES, learn_batch, learned_folder
 
     if options.out_dir is None and (options.jsonl is None or str(options.jsonl) == "-"):
         raise fail("--learn writes the learned rules beside the output: give -o OUT (a folder or a file)", EXIT_USAGE)
@@ -122,7 +122,11 @@ def learn_first(cleaner: Cleaner, inputs: list[str], fields: Fields, options: Ba
         learned = [r for r in results if r.file is not None]
         err.print(f"learned the templates of {len(learned)} of {len(results)} site(s) into {escape(str(folder))}", soft_wrap=True)
         for result in results:
-            err.print(f"  {escape(result.describe())}", soft_wrap=True)
+            if not result.too_small:
+                err.print(f"  {escape(result.describe())}", soft_wrap=True)
+        small = sum(r.too_small for r in results)
+        if small:
+            err.print(f"  {small} site(s) with fewer than {MIN_PAGES} pages in the batch were not learned", soft_wrap=True)
     return load_cleaner(rules, site_rules=cleaner.site_rules, learned=[folder])
 
 

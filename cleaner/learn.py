@@ -56,10 +56,12 @@ LEARNED_FOLDER = ".cleaner-learned"
 #: one serial story can share, so smaller groups are not learned from.
 MIN_PAGES = 8
 #: Pages of one site kept for learning (an even sample of a larger group).
-#: The same measurement still gains from 32 to 47 pages (0.996 -> 0.999);
-#: learning costs about 12 ms a page (0.59 s for 47), so 200 pages bound a
-#: site's learning to a few seconds whatever the batch size.
-PAGES_PER_SITE = 200
+#: The same measurement still gains from 32 to 47 pages (0.996 -> 0.999), the
+#: most it could try. Learning holds a site's sample parsed at once (about
+#: 2 MB a page: the batch's parent process peaked at 153 MB learning 47
+#: tribunnews pages against 57 MB without) and costs about 12 ms a page, so
+#: 100 pages bound it to about 250 MB and a second or two per site.
+PAGES_PER_SITE = 100
 #: Share of a site's pages a repeated line or node must be on: measured on
 #: all 47 pool pages, 0.1 and 0.2 give 0.999 token F1, 0.3 and 0.5 0.984
 #: (the site's promo and caption nodes are on a quarter to a third of its
@@ -78,6 +80,11 @@ class Learned:
     rules: int = 0  # text rules and node drops
     file: Path | None = None  # the learned rule file (None: nothing learned)
     reason: str = ""  # why nothing was learned
+
+    @property
+    def too_small(self) -> bool:
+        """Not learned because the site had too few pages in the batch."""
+        return self.file is None and self.used == 0
 
     def describe(self) -> str:
         if self.file is None:
