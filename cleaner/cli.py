@@ -10,6 +10,7 @@ Data goes to stdout, messages to stderr (one line per expected error).
 from __future__ import annotations
 
 import contextlib
+import difflib
 import json
 import os
 import signal
@@ -25,7 +26,9 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from typer.core import TyperGroup
 
+from . import __version__
 from .api import Cleaner
 from .batch import DEFAULT_PAGE_TIMEOUT, BatchOptions, BatchRun, BatchSummary, clean_one, default_jobs
 from .io import as_output
@@ -33,18 +36,59 @@ from .page import Page
 from .rules import RuleError
 from .ruletest import check_all
 from .score import ScoreError, render_table, score_dirs
+from .sites import host_of
 from .sources import Fields, is_export, iter_pages
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_NOTHING, EXIT_STOPPED, EXIT_INTERRUPTED = 0, 1, 2, 3, 4, 130
 
+class OneLineErrors(TyperGroup):
+    """Usage errors as one line, `cleaner: error: <problem> (see 'cleaner clean --help')`
+    and exit code 2, instead of click's usage block and rich's box."""
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        try:
+            code = super().main(args, prog_name or "cleaner", complete_var, standalone_mode=False, **extra)
+        except typer.Abort:
+            typer.echo("cleaner: aborted", err=True)
+            sys.exit(EXIT_FAILED)
+        except Exception as exc:
+            # click's exceptions (typer vendors its own copy of click): a message and an exit code
+            if not (hasattr(exc, "format_message") and hasattr(exc, "exit_code")):
+                raise
+            ctx = getattr(exc, "ctx", None)
+            hint = f" (see '{ctx.command_path} --help')" if ctx is not None and exc.exit_code == EXIT_USAGE else ""
+            typer.echo(f"cleaner: error: {exc.format_message()}{hint}", err=True)
+            sys.exit(exc.exit_code)
+        if not standalone_mode:
+            return code
+        sys.exit(code if isinstance(code, int) else EXIT_OK)
+
+
+# rich_markup_mode=None: help text is shown as written ("[[tests]]" is a TOML table, not markup)
 app = typer.Typer(
+    cls=OneLineErrors,
     help="Strip boilerplate (promos, captions, credits, widgets) from scraped news pages.",
     no_args_is_help=True,
-    add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,
 )
-rules_app = typer.Typer(help="Check and test rule files.", no_args_is_help=True)
+rules_app = typer.Typer(help="Check and test rule files.", no_args_is_help=True, rich_markup_mode=None)
 app.add_typer(rules_app, name="rules")
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        typer.echo(f"cleaner {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: Annotated[
+        Optional[bool], typer.Option("--version", callback=_print_version, is_eager=True, help="Print the version and exit.")
+    ] = None,
+) -> None:
+    """Strip boilerplate (promos, captions, credits, widgets) from scraped news pages."""
 
 err = Console(stderr=True, highlight=False)
 # Piped output is read by people too: do not squeeze tables to 80 columns.
@@ -71,6 +115,17 @@ def fail(message: str, code: int) -> typer.Exit:
     """Print one error line and return the Exit to raise."""
     err.print(f"[red]error:[/red] {message}", soft_wrap=True)
     return typer.Exit(code)
+
+
+def warn_unknown_site(cleaner: Cleaner, site: str | None) -> None:
+    """`--site` naming a site no rule file covers: a warning, with the closest known site (a typo?)."""
+    host = host_of(site) if site else None
+    if host is None or cleaner.rules.site_for_host(host) is not None:
+        return
+    close = difflib.get_close_matches(host, sorted(cleaner.rules.sites), n=1, cutoff=0.75)
+    hint = f" (did you mean {close[0]}?)" if close else ""
+    err.print(f"[yellow]warning:[/yellow] no rule file for {escape(site)}: its pages get the generic rules only{hint}",
+              soft_wrap=True)
 
 
 def load_cleaner(rules: list[Path] | None, *, site_rules: bool = True, learned: list[Path] = ()) -> Cleaner:
@@ -221,6 +276,7 @@ def clean(
         if item != "-" and not Path(item).exists():
             raise fail(f"{item}: no such file or folder", EXIT_USAGE)
     cleaner = load_cleaner(rules, site_rules=not no_site_rules)
+    warn_unknown_site(cleaner, site)
     fields = Fields(text=text_field, html=html_field, url=url_field, id=id_field)
     if fmt == "txt" and output in (None, "-"):
         if not is_single_page(inputs):
@@ -326,6 +382,9 @@ def _print_score(report, pred: Path, gold: Path, raw: Path | None, *, as_json: b
         except ScoreError as exc:
             raise fail(str(exc), EXIT_USAGE) from None
         err.print(f"report: {escape(str(report_path))}", soft_wrap=True)
+    if report.missing:
+        raise fail(f"{len(report.missing)} of {len(report.files)} gold files have no prediction (scored 0), "
+                   f"e.g. {escape(report.missing[0])}", EXIT_FAILED)
     if min_f1 is not None and report.macro.token_f1 < min_f1:
         raise fail(f"macro token F1 {report.macro.token_f1:.4f} is below --min-f1 {min_f1}", EXIT_FAILED)
 
@@ -376,6 +435,7 @@ def explain(
         if not path.is_file() or is_export(path):
             raise fail(f"{escape(page)}: explain takes one page file (.txt or .html), not a folder or an export", EXIT_USAGE)
     cleaner = load_cleaner(rules, site_rules=not no_site_rules)
+    warn_unknown_site(cleaner, site)
     item = load(stdin_page() if page == "-" else single_file(Path(page)))
     try:
         if item.error:
@@ -396,17 +456,18 @@ def explain(
 def rules_new(
     domain: Annotated[str, typer.Argument(help="The site's domain, such as example.com (without www.).", show_default=False)],
     rules_dir: Annotated[
-        Optional[Path], typer.Option("--rules", help="The rules folder to write sites/DOMAIN.toml into (default: the shipped rules/ folder).")
+        Optional[Path], typer.Option("--rules", help="The rules folder to write sites/DOMAIN.toml into (default: ./rules).")
     ] = None,
     samples: Annotated[
         Optional[Path], typer.Option("--samples", help="The samples folder to make raw/DOMAIN/ and gold/DOMAIN/ in (default: samples/ beside the rules folder).")
     ] = None,
+    force: Annotated[bool, typer.Option(help="Write the file even when the site has a shipped rule file (yours then replaces it).")] = False,
 ) -> None:
     """Scaffold a site: rules/sites/DOMAIN.toml with commented examples of every phase, and its samples folders."""
     from .scaffold import ScaffoldError, new_site
 
     try:
-        scaffold = new_site(domain, rules_dir, samples)
+        scaffold = new_site(domain, rules_dir, samples, force=force)
     except ScaffoldError as exc:
         raise fail(escape(str(exc)), EXIT_USAGE) from None
     for path in scaffold.created:
@@ -481,6 +542,7 @@ def gold_draft(
     except GoldError as exc:
         raise fail(escape(str(exc)), EXIT_USAGE) from None
     cleaner = load_cleaner(rules)
+    warn_unknown_site(cleaner, site)
 
     def report(outcome: Outcome) -> None:
         target, source = escape(shown(outcome.draft.target)), escape(shown(outcome.draft.source))

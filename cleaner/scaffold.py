@@ -1,7 +1,7 @@
 """Scaffold a new site: a rule file to fill in and the samples folders.
 
 `new_site("example.com", rules_dir, samples_dir)` writes
-`rules_dir/sites/example.com.toml`, a file that loads and validates as it is
+`rules_dir/sites/example.com.toml` (by default `./rules`), a file that loads and validates as it is
 (only `site` and `hosts` are live; the example rules of every phase, the
 text signature and a document test are commented out), and creates
 `samples_dir/raw/example.com/` (with a README.md saying what to put there)
@@ -190,23 +190,31 @@ def default_samples_dir(rules_dir: Path) -> Path:
     return rules_dir.resolve().parent / "samples"
 
 
-def shipped_rules_dir() -> Path:
-    """The shipped rules folder, when it is a checkout's rules/ (not an installed copy)."""
-    if SHIPPED_RULES.name != "rules":
-        raise ScaffoldError(
-            f"the shipped rules are an installed copy ({SHIPPED_RULES}): pass --rules DIR, a rules folder of your own"
-        )
-    return SHIPPED_RULES
+#: Where `rules new` writes without --rules: ./rules (in a checkout's root, the shipped folder itself).
+DEFAULT_RULES_DIR = Path("rules")
 
 
-def new_site(domain: str, rules_dir: Path | None = None, samples_dir: Path | None = None) -> Scaffold:
-    """Write the site's rule file and make its samples folders (see the module doc)."""
+def _is_installed_copy(rules_dir: Path) -> bool:
+    """The shipped rules a regular install put inside the package: never written to."""
+    return SHIPPED_RULES.name != "rules" and rules_dir.resolve() == SHIPPED_RULES.resolve()
+
+
+def new_site(domain: str, rules_dir: Path | None = None, samples_dir: Path | None = None, *, force: bool = False) -> Scaffold:
+    """Write the site's rule file and make its samples folders (see the module
+    doc). A file in a folder of one's own that would replace a shipped site
+    file is refused unless `force`."""
     domain = check_domain(domain)
-    rules_dir = rules_dir if rules_dir is not None else shipped_rules_dir()
+    rules_dir = rules_dir if rules_dir is not None else DEFAULT_RULES_DIR
+    if _is_installed_copy(rules_dir):
+        raise ScaffoldError(f"{rules_dir} is the installed copy of the shipped rules: pass --rules DIR, a rules folder of your own")
     samples_dir = samples_dir if samples_dir is not None else default_samples_dir(rules_dir)
     rule_file = rules_dir / "sites" / f"{domain}.toml"
     if rule_file.exists():
         raise ScaffoldError(f"{rule_file} exists: a rule file is never overwritten (edit it, or remove it first)")
+    shipped = SHIPPED_RULES / "sites" / f"{domain}.toml"
+    if shipped.is_file() and not force:
+        raise ScaffoldError(f"{domain} has a shipped rule file ({shipped}): {rule_file} would replace it whenever "
+                            f"--rules {rules_dir} is used; edit the shipped file, or pass --force to write one of your own")
     if rules_dir.exists() and not rules_dir.is_dir():
         raise ScaffoldError(f"{rules_dir} is not a folder")
     scaffold = Scaffold(rule_file)

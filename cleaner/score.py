@@ -175,9 +175,12 @@ def stem_key(rel: PurePosixPath) -> str:
 
 
 def index_files(pred_dir: Path) -> dict[str, Path]:
-    """Map relative path without extension -> prediction file, preferring .txt."""
+    """Map relative path without extension -> prediction file, preferring .txt.
+    Hidden files (a batch's manifest, learned rules, temporary files) are not predictions."""
     index: dict[str, Path] = {}
     for path in sorted(p for p in pred_dir.rglob("*") if p.is_file()):
+        if any(part.startswith(".") for part in path.relative_to(pred_dir).parts):
+            continue
         key = stem_key(PurePosixPath(path.relative_to(pred_dir).as_posix()))
         if key not in index or (path.suffix == ".txt" and index[key].suffix != ".txt"):
             index[key] = path

@@ -65,6 +65,48 @@ def test_usage_errors_exit_2(tmp_path):
     assert run("score", tmp_path / "nope", SAMPLES / "gold").exit_code == 2
 
 
+def test_a_usage_error_is_one_line_with_the_help_to_read(tmp_path):
+    for args, problem in (
+        (["clean", "--bogus"], "No such option: --bogus"),
+        (["clean"], "Missing argument 'inputs'"),
+        (["clean", "x", "--jobs", "many"], "Invalid value for '--jobs'"),
+        (["nosuch"], "No such command 'nosuch'"),
+    ):
+        result = run(*args)
+        assert result.exit_code == 2, args
+        assert result.stderr.count("\n") == 1 and result.stderr.startswith(f"cleaner: error: {problem}"), result.stderr
+        assert result.stderr.rstrip().endswith("--help')") and "╭" not in result.stderr
+
+
+def test_version_and_help_as_written():
+    import cleaner
+
+    version = run("--version")
+    assert version.exit_code == 0 and version.stdout == f"cleaner {cleaner.__version__}\n"
+    assert cleaner.__version__[0].isdigit()
+    assert "[[tests]]" in run("rules", "test", "--help").stdout  # not eaten as markup
+    assert "--install-completion" in run("--help").stdout
+
+
+def test_site_option_naming_no_rule_file_warns_with_the_closest_site():
+    result = run("clean", "-", "--site", "detik.co", input="Isi berita.\n")
+    assert result.exit_code == 0 and result.stdout == "Isi berita.\n"
+    assert "warning: no rule file for detik.co: its pages get the generic rules only (did you mean detik.com?)" in result.stderr
+    assert "warning" not in run("clean", "-", "--site", "detik.com", input="Isi.\n").stderr
+
+
+def test_score_fails_when_predictions_are_missing_and_ignores_the_manifest(tmp_path):
+    out = tmp_path / "out"
+    assert run("clean", SAMPLES / "raw" / "seeds", "-o", out / "seeds").exit_code == 0
+    assert (out / "seeds" / ".cleaner-manifest.jsonl").is_file()
+    scored = run("score", out, SAMPLES / "gold", "--json")
+    report = json.loads(scored.stdout)
+    assert report["extra"] == 0  # the manifest is not a prediction
+    assert scored.exit_code == 1 and report["missing"]
+    assert f"of {len(report['files'])} gold files have no prediction (scored 0)" in scored.stderr
+    assert run("score", out / "seeds", SAMPLES / "gold" / "seeds").exit_code == 0
+
+
 def test_score_json_and_min_f1_gate(tmp_path):
     result = run("score", SAMPLES / "gold", SAMPLES / "gold", "--json")
     assert result.exit_code == 0

@@ -107,22 +107,32 @@ def test_upper_case_is_lowered_and_subdomains_and_country_domains_are_fine(tmp_p
     load_rules(tmp_path / "rules")
 
 
-def test_default_folders_are_the_shipped_rules_and_the_samples_beside_them(tmp_path, monkeypatch):
-    checkout = tmp_path / "checkout"
-    monkeypatch.setattr(scaffold, "SHIPPED_RULES", checkout / "rules")
-    existing = checkout / "samples" / "raw" / "example.com" / "page.txt"
+def test_default_folders_are_rules_and_samples_in_the_working_folder(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    existing = tmp_path / "samples" / "raw" / "example.com" / "page.txt"
     existing.parent.mkdir(parents=True)
     existing.write_text("Isi.\n", encoding="utf-8")
     result = run("rules", "new", "example.com")
     assert result.exit_code == 0, result.output
-    assert (checkout / "rules" / "sites" / "example.com.toml").is_file()
-    assert (checkout / "samples" / "gold" / "example.com" / ".gitkeep").is_file()
+    assert (tmp_path / "rules" / "sites" / "example.com.toml").is_file()
+    assert (tmp_path / "samples" / "gold" / "example.com" / ".gitkeep").is_file()
     # a samples folder that already holds pages is left as it is
     assert sorted(p.name for p in existing.parent.iterdir()) == ["page.txt"]
 
 
+def test_a_shipped_site_is_not_shadowed_without_force(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    refused = run("rules", "new", "suara.com")
+    assert refused.exit_code == 2 and refused.stderr.count("\n") == 1
+    assert "suara.com has a shipped rule file" in refused.stderr and "--force" in refused.stderr
+    assert not (tmp_path / "rules").exists()
+    assert run("rules", "new", "suara.com", "--force").exit_code == 0
+    assert (tmp_path / "rules" / "sites" / "suara.com.toml").is_file()
+
+
 def test_an_installed_copy_of_the_rules_is_not_written_to(tmp_path, monkeypatch):
-    monkeypatch.setattr(scaffold, "SHIPPED_RULES", tmp_path / "site-packages" / "cleaner" / "_shipped_rules")
-    result = run("rules", "new", "example.com")
+    installed = tmp_path / "site-packages" / "cleaner" / "_shipped_rules"
+    monkeypatch.setattr(scaffold, "SHIPPED_RULES", installed)
+    result = run("rules", "new", "example.com", "--rules", installed)
     assert result.exit_code == 2 and "--rules" in result.stderr
     assert not (tmp_path / "site-packages").exists()
