@@ -30,9 +30,14 @@ from .phases import Rule
 from .rules import SHIPPED_RULES, RuleFile, RuleSet, by_phase, load_rules
 from .sites import SiteMatch, detect_site
 from .text import TextRun, run_text_phases, split_lines
+from .workers import DEFAULT_PAGE_TIMEOUT, PageTimeout, page_time_limit
 
 #: The public name of a page's outcome.
 CleanResult = PageOutcome
+
+
+class PageTimeoutError(TimeoutError):
+    """A page took longer than the Cleaner's page_timeout; the message names it."""
 
 
 class Cleaner:
@@ -44,14 +49,20 @@ class Cleaner:
     and reported): to measure the generic path, or to clean a site whose
     rule file is known to be stale. `learned` are folders of rules learned
     from a batch (learn.py), loaded last; their site files are used even with
-    `site_rules=False`.
+    `site_rules=False`. `page_timeout`: seconds one page may take in
+    `clean_page` and the conveniences over it (PageTimeoutError after that;
+    None: no limit). It is enforced with an alarm, which only the main
+    thread receives: in other threads pages run unbounded (the rules are
+    checked at load so that none can run away: backtracking.py, and
+    phases/base.py for CSS).
     """
 
     def __init__(self, rules_dirs: Sequence[Path | str] = (), *, shipped: bool = True, site_rules: bool = True,
-                 learned: Sequence[Path | str] = ()):
+                 learned: Sequence[Path | str] = (), page_timeout: float | None = DEFAULT_PAGE_TIMEOUT):
         self.rules_dirs = tuple(Path(d) for d in rules_dirs)
         self.learned_dirs = tuple(Path(d) for d in learned)
         self.site_rules = site_rules
+        self.page_timeout = page_timeout
         folders = ((SHIPPED_RULES,) if shipped else ()) + self.rules_dirs + self.learned_dirs
         self._load(folders)
 
@@ -78,7 +89,7 @@ class Cleaner:
     def __reduce__(self):
         # Compiled regexes pickle fine, but reloading keeps pickles small and
         # lets worker processes rebuild the exact same rule set.
-        return (_rebuild, (self.rules.folders, self.site_rules, self.rules_dirs, self.learned_dirs))
+        return (_rebuild, (self.rules.folders, self.site_rules, self.rules_dirs, self.learned_dirs, self.page_timeout))
 
     def site_file(self, site: str | None) -> RuleFile | None:
         """The rule file whose rules run on pages of `site` (with site_rules=False, a learned one only)."""
@@ -223,11 +234,16 @@ class Cleaner:
         """Clean a page of either kind ('html' or 'text'; sniffed when None).
         `source` names the page in decoding errors (default: its path);
         raises InputError for a page that cannot be decoded."""
-        outcome = self.run(
-            Page(page, kind=kind, url=url, site=site, path=PurePath(path) if path is not None else None,
-                 source=source or str(path or "<page>")),
-            trace=trace,
-        )
+        source = source or str(path or "<page>")
+        try:
+            with page_time_limit(self.page_timeout):
+                outcome = self.run(
+                    Page(page, kind=kind, url=url, site=site, path=PurePath(path) if path is not None else None,
+                         source=source),
+                    trace=trace,
+                )
+        except PageTimeout:
+            raise PageTimeoutError(f"{source}: timed out after {self.page_timeout:g} s") from None
         if outcome.status == ERROR:
             raise InputError(outcome.error)
         return outcome
@@ -260,9 +276,10 @@ def _decoded(data: str | bytes, kind: str, source: str) -> str | bytes:
     return H.parser_input(data, source) if kind == HTML else decode(data, source)
 
 
-def _rebuild(folders: tuple[Path, ...], site_rules: bool, rules_dirs: tuple[Path, ...], learned: tuple[Path, ...]) -> Cleaner:
+def _rebuild(folders: tuple[Path, ...], site_rules: bool, rules_dirs: tuple[Path, ...], learned: tuple[Path, ...],
+             page_timeout: float | None) -> Cleaner:
     c = Cleaner.__new__(Cleaner)
-    c.rules_dirs, c.learned_dirs, c.site_rules = rules_dirs, learned, site_rules
+    c.rules_dirs, c.learned_dirs, c.site_rules, c.page_timeout = rules_dirs, learned, site_rules, page_timeout
     c._load(folders)
     return c
 

@@ -154,23 +154,30 @@ def _guarded_by(inner_body, outer_body) -> bool:
     return any(len(alt) and _norm(alt) == outer[: len(alt)] for alt in alts)
 
 
-def _long_repeats(items, outer_body, icase: bool, found: list) -> None:
-    """Inner repeats allowing many copies, with the characters they consume."""
+def _long_repeats(items, outer_body, icase: bool, found: list, *, variable: bool = False) -> None:
+    """Inner repeats allowing many copies, with the characters they consume;
+    with `variable`, also short runs of one character class of two or more
+    non-empty lengths ({2,3}): under an outer repeat of many iterations they
+    too let the same text split many ways, (?:\\w{2,3})+ over 'aaaaaa' as
+    2+2+2 or 3+3 (an optional character, a?, splits one way: an empty
+    iteration ends the repeat)."""
     for node in items:
         op, av = _op(node), node[1]
         if op in ("ASSERT", "ASSERT_NOT"):
             continue  # lookarounds do not backtrack once matched
         if op in _REPEATS:
-            if (av[1] == _sre.MAXREPEAT or av[1] > _LONG) and not _guarded_by(av[2], outer_body):
+            many = av[1] == _sre.MAXREPEAT or av[1] > _LONG
+            run = variable and 1 <= av[0] < av[1] and len(av[2]) == 1 and _charset(av[2][0], icase) is not None
+            if (many or run) and not _guarded_by(av[2], outer_body):
                 found.append(_consumed(av[2], icase))
-            _long_repeats(av[2], outer_body, icase, found)
+            _long_repeats(av[2], outer_body, icase, found, variable=variable)
         elif op == "SUBPATTERN":
-            _long_repeats(av[3], outer_body, _flag_icase(icase, av), found)
+            _long_repeats(av[3], outer_body, _flag_icase(icase, av), found, variable=variable)
         elif op == "ATOMIC_GROUP":
-            _long_repeats(av, outer_body, icase, found)
+            _long_repeats(av, outer_body, icase, found, variable=variable)
         elif op == "BRANCH":
             for alt in av[1]:
-                _long_repeats(alt, outer_body, icase, found)
+                _long_repeats(alt, outer_body, icase, found, variable=variable)
 
 
 def _edge(items, icase: bool, last: bool) -> frozenset[str] | None:
@@ -265,12 +272,13 @@ def _walk(items, icase: bool) -> str:
         if op in ("MAX_REPEAT", "MIN_REPEAT") and av[1] > 1:
             body = av[2]
             inner: list[frozenset[str]] = []
-            _long_repeats(body, body, icase, inner)
+            _long_repeats(body, body, icase, inner, variable=av[1] == _sre.MAXREPEAT or av[1] > _LONG)
             if inner:
                 eaten = frozenset().union(*inner)
                 head, tail = _edge(body, icase, False), _edge(body, icase, True)
                 if not (head is not None and not head & eaten or tail is not None and not tail & eaten or _runs(body, icase)):
-                    return "a repeated group contains an unbounded repeat, like (a+)+ or (\\w+\\s?)+"
+                    return ("a repeated group contains an unbounded repeat or one of variable length, "
+                            "like (a+)+, (\\w+\\s?)+ or (?:\\w{2,3})+")
             empties = sum(1 for n in body if _sre_parse.SubPattern(body.state, [n]).getwidth()[0] == 0)
             if body.getwidth()[0] == 0 and _has_repeat(body) and (av[1] != _sre.MAXREPEAT or empties > 1):
                 return "a repeated group can match empty text in several ways, like (a?a?)+ or (a?){25}"

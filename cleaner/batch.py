@@ -46,7 +46,7 @@ from .api import Cleaner
 from .io import TEMPORARY_NAME, as_output, open_temporary, temporary_prefix, write_atomic
 from .page import DUPLICATE, ERROR, GENERIC_LAYOUT, OK, Page, PageOutcome, failed
 from .sources import fingerprint, load
-from .workers import PageTimeout, WorkerPool, batched, page_time_limit
+from .workers import DEFAULT_PAGE_TIMEOUT, PageTimeout, WorkerPool, batched, page_time_limit  # noqa: F401 (DEFAULT_PAGE_TIMEOUT: for the CLI)
 
 #: Pages sent to a worker in one task: one round trip per page costs as much
 #: as cleaning a short text, so pages travel in small chunks.
@@ -143,9 +143,6 @@ def count_layout(counts: dict[str, Counter], site: str | None, layout: str | Non
 
 # -- cleaning one page -------------------------------------------------------------
 
-#: Seconds a page may take by default (`BatchOptions.page_timeout`): pages of
-#: tens of MB take tens of seconds; a page still running after this is stuck.
-DEFAULT_PAGE_TIMEOUT = 120.0
 #: Errors of the storage that every later write would hit as well: the run
 #: stops instead of failing each remaining page.
 STORAGE_FULL = {errno.ENOSPC, errno.EDQUOT, errno.EROFS}

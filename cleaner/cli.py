@@ -29,7 +29,7 @@ from rich.table import Table
 from typer.core import TyperGroup
 
 from . import __version__
-from .api import Cleaner
+from .api import Cleaner, PageTimeoutError
 from .batch import DEFAULT_PAGE_TIMEOUT, BatchOptions, BatchRun, BatchSummary, clean_one, default_jobs
 from .io import as_output
 from .page import Page
@@ -212,8 +212,8 @@ def is_single_page(inputs: list[str]) -> bool:
     return len(inputs) == 1 and (inputs[0] == "-" or (Path(inputs[0]).is_file() and not is_export(Path(inputs[0]))))
 
 
-def clean_to_stdout(cleaner: Cleaner, page: Page, site: str | None, url: str | None) -> None:
-    outcome = clean_one(cleaner, page.replace(site=site, url=page.url or url))
+def clean_to_stdout(cleaner: Cleaner, page: Page, site: str | None, url: str | None, timeout: float | None) -> None:
+    outcome = clean_one(cleaner, page.replace(site=site, url=page.url or url), timeout)
     if not outcome.ok:
         raise fail(outcome.error, EXIT_FAILED)
     sys.stdout.write(as_output(outcome.text))
@@ -281,7 +281,7 @@ def clean(
     if fmt == "txt" and output in (None, "-"):
         if not is_single_page(inputs):
             raise fail("several pages need -o OUT, a folder (or --format jsonl)", EXIT_USAGE)
-        clean_to_stdout(cleaner, next(iter_pages(inputs, fields)), site, url)
+        clean_to_stdout(cleaner, next(iter_pages(inputs, fields)), site, url, page_timeout or None)
         return
     options = batch_options(output or "-", fmt, manifest, jobs=jobs, force=force, site=site, url=url, page_timeout=page_timeout or None)
     started = time.perf_counter()
@@ -441,7 +441,7 @@ def explain(
         if item.error:
             raise InputError(item.error)
         explanation = explain_page(cleaner, item.data, kind=item.kind, source=item.source, url=url, site=site, path=item.relpath)
-    except InputError as exc:
+    except (InputError, PageTimeoutError) as exc:
         raise fail(escape(str(exc)), EXIT_FAILED) from None
     if as_json:
         sys.stdout.write(json.dumps(to_dict(explanation), indent=2, ensure_ascii=False) + "\n")

@@ -46,13 +46,12 @@ MAX_DEPTH = 256
 #: most 7.7k.
 DEEP_SCAN_TAGS = 20_000
 
-_UTF8_NAMES = frozenset({"utf-8", "utf8", "ascii", "us-ascii"})
 _META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]{2,40})""", re.I)
 _SNIFF_BYTES = 4096
 
 
 def decode_html(data: bytes, source: str) -> str:
-    """HTML bytes to text: BOM, then the page's meta charset, then UTF-8, then detection."""
+    """HTML bytes to text: BOM, then UTF-8, then the page's meta charset, then detection (see _decode_html)."""
     return _decode_html(data, source)[0]
 
 
@@ -66,19 +65,29 @@ def parser_input(data: bytes, source: str) -> str | bytes:
 
 
 def _decode_html(data: bytes, source: str) -> tuple[str, bool]:
-    """The text, and whether it is the bytes read as UTF-8 without a BOM."""
-    if not data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
-        m = _META_CHARSET.search(data[:_SNIFF_BYTES])
-        if m:
-            declared = m.group(1).decode("ascii").lower()
+    """The text, and whether it is the bytes read as UTF-8 without a BOM.
+
+    A BOM wins; then UTF-8 when the bytes are valid UTF-8 (whatever the meta
+    says: real windows-1252 or Latin-1 text almost never forms valid UTF-8
+    sequences, pure ASCII reads the same in every ASCII-compatible charset,
+    and mislabelled pages are common); then the page's meta
+    charset, unless it names UTF-16/32 (a page whose markup is readable
+    ASCII is not UTF-16: WHATWG reads such a declaration as UTF-8); then
+    detection."""
+    if data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
+        return decode(data, source), False
+    try:
+        return data.decode("utf-8"), True
+    except UnicodeDecodeError:
+        pass
+    m = _META_CHARSET.search(data[:_SNIFF_BYTES])
+    if m:
+        declared = m.group(1).decode("ascii").lower()
+        if not declared.replace("_", "-").startswith(("utf-16", "utf-32", "utf16", "utf32")):
             try:
-                return data.decode(declared), declared.replace("_", "-") in _UTF8_NAMES
+                return data.decode(declared), False
             except (LookupError, UnicodeDecodeError):
                 pass  # a wrong or unknown declaration: fall back to detection
-        try:
-            return data.decode("utf-8"), True
-        except UnicodeDecodeError:
-            pass
     return decode(data, source), False
 
 

@@ -33,10 +33,40 @@ def decode(data: bytes, source: str) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         pass
+    return decode_legacy(data)
+
+
+#: Encodings a detector's guess is taken from without a second look.
+COMMON_ENCODINGS = frozenset({"utf_8", "cp1252", "latin_1", "iso8859_15", "ascii"})
+#: Share of a text's letters outside the Latin scripts above which a
+#: decoding is taken to be of another script (Cyrillic, Greek, CJK...).
+OTHER_SCRIPT_SHARE = 0.05
+
+
+def decode_legacy(data: bytes) -> str:
+    """Bytes that are not UTF-8: the detector's guess (charset-normalizer),
+    except that a Latin-script guess of a rare code page (cp1250, cp775,
+    cp850, mac_roman...) gives way to windows-1252, the web's own fallback
+    for Latin-script pages (WHATWG): detectors score these code pages close
+    together on short Latin text and often pick the wrong one (an NBSP read
+    as 'Ā'). Non-Latin guesses (cp1251, shift_jis, gbk...) are kept."""
     best = from_bytes(data).best()
     if best is None:  # mixed encodings (a page pasted together): keep it, bad bytes shown as U+FFFD
         return data.decode("utf-8", "replace")
-    return str(best)
+    text = str(best)
+    if best.encoding not in COMMON_ENCODINGS and latin_script(text):
+        try:
+            return data.decode("cp1252")
+        except UnicodeDecodeError:  # a byte windows-1252 leaves undefined: not a windows-1252 page
+            pass
+    return text
+
+
+def latin_script(text: str) -> bool:
+    """Are (nearly) all the letters of the text in the Latin scripts?"""
+    letters = [ch for ch in text if ch.isalpha()]
+    other = sum(1 for ch in letters if ord(ch) > 0x24F)
+    return not letters or other <= OTHER_SCRIPT_SHARE * len(letters)
 
 
 #: Larger page files are reported, not read: a page is a few MB at most, and

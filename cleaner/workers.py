@@ -62,11 +62,19 @@ class PageTimeout(BaseException):
     that the `except Exception` of a library cannot swallow it."""
 
 
+#: Seconds a page may take by default (a batch's --page-timeout, the API's
+#: Cleaner(page_timeout=...)): pages of tens of MB take tens of seconds; a
+#: page still running after this is stuck.
+DEFAULT_PAGE_TIMEOUT = 120.0
+
+
 @contextlib.contextmanager
 def page_time_limit(seconds: float | None) -> Iterator[None]:
     """Raise PageTimeout in the block after `seconds` (none: no limit). Signals
     reach only the main thread, so elsewhere (a library user's thread) the
-    block runs unbounded."""
+    block runs unbounded. A timer already running (an outer limit, or the
+    caller's own) is put back afterwards with the time it has left, and
+    still fires when it comes first."""
     if not seconds or not _HAS_ALARM or threading.current_thread() is not threading.main_thread():
         yield
         return
@@ -74,6 +82,11 @@ def page_time_limit(seconds: float | None) -> Iterator[None]:
     def expire(signum, frame):
         raise PageTimeout(seconds)
 
+    started = time.monotonic()
+    outer_left = signal.getitimer(signal.ITIMER_REAL)[0]
+    if outer_left and outer_left <= seconds:
+        yield  # the outer timer fires first anyway
+        return
     previous = signal.signal(signal.SIGALRM, expire)
     signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
@@ -81,6 +94,8 @@ def page_time_limit(seconds: float | None) -> Iterator[None]:
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+        if outer_left:
+            signal.setitimer(signal.ITIMER_REAL, max(outer_left - (time.monotonic() - started), 0.001))
 
 
 @dataclass(eq=False)

@@ -1,7 +1,11 @@
 """The Python API: one page, many pages, threads and pickling."""
 
 import pickle
+import signal
+import time
 from concurrent.futures import ThreadPoolExecutor
+
+import pytest
 
 from cleaner import Cleaner, clean, clean_many
 from conftest import SAMPLES
@@ -46,3 +50,31 @@ def test_user_rules_survive_pickling(tmp_path):
     (tmp_path / "sites" / "example.com.toml").write_text('site = "example.com"\n')
     cleaner = Cleaner([tmp_path])
     assert "example.com" in pickle.loads(pickle.dumps(cleaner)).rules.sites
+
+
+def test_a_page_that_runs_too_long_raises_a_page_timeout_error_naming_it(monkeypatch):
+    from cleaner import PageTimeoutError
+    from cleaner.phases.lines import DropLine
+
+    def stuck(self, lines, rules, run):
+        time.sleep(5)
+        return lines
+
+    monkeypatch.setattr(DropLine, "run", stuck)
+    cleaner = Cleaner(page_timeout=0.2)
+    with pytest.raises(PageTimeoutError, match=r"^slow\.txt: timed out after 0\.2 s$"):
+        cleaner.clean_page("Isi berita.", source="slow.txt")
+
+
+def test_an_outer_timer_is_kept_and_fires_after_a_page():
+    fired = []
+    previous = signal.signal(signal.SIGALRM, lambda *_: fired.append(True))
+    try:
+        signal.setitimer(signal.ITIMER_REAL, 0.3)  # the caller's own timer
+        Cleaner(page_timeout=5).clean_page("Isi berita.")
+        assert 0 < signal.getitimer(signal.ITIMER_REAL)[0] <= 0.3
+        time.sleep(0.5)
+        assert fired == [True]
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)

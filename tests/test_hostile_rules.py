@@ -57,6 +57,8 @@ HOSTILE = [
     r"(?:a?){25}a{25}",
     r"Promo:(?i:(?:[a-z]+ ?)+)!",
     r"(?=(a+)+$)a",
+    r"(?:\w{2,3})+!",  # runs of two or three word characters: 'aaaaaa' splits as 2+2+2 or 3+3
+    r"Promo:(?:[a-z]{1,2})+$",
 ]
 
 
@@ -89,7 +91,7 @@ def test_safe_repeats_are_accepted(pattern):
 def test_heading_and_signature_patterns_are_checked_too(tmp_path):
     heading = HTML_RULE.replace("[[html.layout.drop]]", "[[html.layout.drop_heading]]").replace('css = "div.promo"', "css = \"div.promo\"\nheading = '(\\w+\\s?)+'")
     problems = site_file_problems(tmp_path, "text_signature = '^(a+)+x'\n" + heading)
-    assert any(p.endswith("example.com.toml: text_signature: pattern may backtrack catastrophically (a repeated group contains an unbounded repeat, like (a+)+ or (\\w+\\s?)+)") for p in problems)
+    assert any(p.endswith("example.com.toml: text_signature: pattern may backtrack catastrophically (a repeated group contains an unbounded repeat or one of variable length, like (a+)+, (\\w+\\s?)+ or (?:\\w{2,3})+)") for p in problems)
     assert any(": H-01: pattern may backtrack catastrophically" in p for p in problems)
 
 
@@ -123,6 +125,25 @@ def test_every_shipped_pattern_passes():
 def test_bad_css_names_file_and_rule(tmp_path):
     (problem,) = site_file_problems(tmp_path, HTML_RULE.replace('css = "div.promo"', 'css = "div[[promo"'))
     assert problem.endswith("example.com.toml: H-01: bad CSS selector 'div[[promo'")
+
+
+@pytest.mark.parametrize("css, problem", [
+    ("div:has(div p)", "has a descendant combinator (a space) inside :has()"),
+    ("div:has(> ul li)", "has a descendant combinator (a space) inside :has()"),
+    ("div:has(section:has(p))", "nests :has() inside :has()"),
+])
+def test_a_selector_whose_cost_grows_with_the_pages_depth_is_refused(tmp_path, css, problem):
+    (found,) = site_file_problems(tmp_path, HTML_RULE.replace('css = "div.promo"', f'css = "{css}"'))
+    assert f"example.com.toml: H-01: CSS selector '{css}' {problem}" in found
+
+
+@pytest.mark.parametrize("css", ["div:has(> ul)", "p:has(> strong > a[title='a b'])", "div:has(p)", "li:has(+ li)", "x:not(:has(p))"])
+def test_selectors_of_bounded_cost_are_accepted(tmp_path, css):
+    write_rules(tmp_path, {"sites/example.com.toml": 'site = "example.com"\n' + HTML_RULE.replace('css = "div.promo"', f'css = "{css}"')
+                           .replace("must_match = ['<div class=\"promo\">Buy</div>']", "must_match = ['<div><ul><li>x</li></ul></div>']")})
+    problems = []
+    from cleaner.phases.base import check_css
+    assert check_css(css, "x", problems) and problems == []
 
 
 def test_unknown_file_key(tmp_path):

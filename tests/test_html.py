@@ -40,6 +40,24 @@ def test_decode_uses_meta_charset_then_detection():
     assert "café" in decode_html(b"\xef\xbb\xbf<p>caf\xc3\xa9</p>", "x.html")
 
 
+def test_a_windows_1252_page_without_a_charset_is_read_as_windows_1252():
+    text = "Harga naik\xa0tajam \u2014 kata \u201cpejabat\u201d di kafe itu. " * 3
+    page = f"<html><body><p>{text}</p></body></html>".encode("cp1252")
+    assert decode_html(page, "x.html") == page.decode("cp1252")  # not cp1250 / cp775 ("Ā" for the NBSP)
+
+
+def test_a_page_of_another_script_keeps_its_detected_encoding():
+    text = "Правительство объявило новые меры поддержки для малого бизнеса в регионах страны. " * 4
+    assert decode_html(f"<p>{text}</p>".encode("cp1251"), "x.html") == f"<p>{text}</p>"
+
+
+def test_a_declared_charset_the_bytes_contradict_is_ignored():
+    utf8 = '<html><head><meta charset="utf-16"></head><body><p>caf\xe9 \u2014 ok</p></body></html>'
+    assert decode_html(utf8.encode("utf-8"), "x.html") == utf8
+    mislabelled = '<meta charset="iso-8859-1"><p>caf\xe9 \u2014 ok</p>'
+    assert decode_html(mislabelled.encode("utf-8"), "x.html") == mislabelled  # valid UTF-8 wins
+
+
 def test_utf8_pages_are_parsed_from_their_bytes_others_from_their_decoded_text():
     utf8 = "<p>caf\xe9 \u2014 ok</p>".encode()
     assert parser_input(utf8, "x.html") is utf8
