@@ -120,10 +120,32 @@ class Failed:
 _WORKER: dict[str, Any] = {}
 
 
-def _start_worker(work: Callable, slots, next_slot) -> None:
+#: Seconds between a worker's looks at whether its parent is still alive.
+PARENT_CHECK_SECONDS = 0.5
+
+
+def _exit_when_orphaned(parent: int) -> None:
+    """A worker whose parent died (kill -9: no chance to stop its pool) exits
+    instead of running on: the page in progress is not worth finishing, no
+    one would record it. A daemon thread looks every PARENT_CHECK_SECONDS; a
+    process whose parent died is re-parented, so its parent id changes. (A
+    parent-death signal, prctl's PR_SET_PDEATHSIG, fires when the parent's
+    *thread* that started the worker ends, which a pool's own threads do.)"""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_CHECK_SECONDS)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
+def _start_worker(work: Callable, slots, next_slot, parent: int | None = None) -> None:
     # Ctrl-C in a terminal reaches the whole process group: the parent alone
     # decides how to stop (finish the pages in progress, or kill the workers).
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if parent is not None:
+        _exit_when_orphaned(parent)
     if _HAS_SIGMASK:
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # blocked while it started (see _spawning_submit)
     with next_slot.get_lock():
@@ -178,7 +200,7 @@ class WorkerPool:
         self._slots = context.Array("d", self.jobs * _SLOT_SIZE, lock=False)
         next_slot = context.Value("i", 0)
         self._executor = ProcessPoolExecutor(
-            self.jobs, mp_context=context, initializer=_start_worker, initargs=(self.work, self._slots, next_slot)
+            self.jobs, mp_context=context, initializer=_start_worker, initargs=(self.work, self._slots, next_slot, os.getpid())
         )
 
     @property

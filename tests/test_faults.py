@@ -219,6 +219,24 @@ def test_a_worker_killed_from_outside_loses_no_page(tmp_path, corpus):
     assert len(entries) == len(reference) and {e["status"] for e in entries} == {"ok"}
 
 
+def test_workers_end_when_their_parent_is_killed(tmp_path, corpus):
+    src, reference = corpus
+    out = tmp_path / "out"
+    proc = start(cleaner_command(src, out, "--jobs", "2"))
+    wait_for_lines(out / ".cleaner-manifest.jsonl", proc, 50)
+    workers = worker_pids(proc.pid)
+    assert workers
+    os.kill(proc.pid, signal.SIGKILL)  # kill -9: the parent cannot stop its pool
+    proc.communicate(timeout=30)
+    deadline = time.monotonic() + 10
+    while any(Path(f"/proc/{pid}").exists() and b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes()
+              for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    alive = [pid for pid in workers if Path(f"/proc/{pid}").exists() and Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z"]
+    assert not alive, f"workers still running after their parent died: {alive}"
+    assert_rerun_completes(src, out, reference)  # and the run resumes as after any kill
+
+
 # -- a full disk ---------------------------------------------------------------------------------------
 
 
