@@ -15,6 +15,7 @@ shipped to process pools and distributed engines.
 from __future__ import annotations
 
 import hashlib
+import math
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import lru_cache
@@ -62,6 +63,8 @@ class Cleaner:
         self.rules_dirs = tuple(Path(d) for d in rules_dirs)
         self.learned_dirs = tuple(Path(d) for d in learned)
         self.site_rules = site_rules
+        if page_timeout is not None and not (math.isfinite(page_timeout) and page_timeout > 0):
+            raise ValueError(f"page_timeout must be a positive finite number of seconds or None, not {page_timeout!r}")
         self.page_timeout = page_timeout
         folders = ((SHIPPED_RULES,) if shipped else ()) + self.rules_dirs + self.learned_dirs
         self._load(folders)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import difflib
 import json
+import math
 import os
 import signal
 import sys
@@ -109,6 +110,14 @@ NoSiteRulesOption = Annotated[
         help="Generic rules only (sites are still detected): to measure the generic path, or for sites whose rule files are stale.",
     ),
 ]
+
+
+def finite(value: float, option: str) -> float:
+    """A number option's value, refused when it is infinite or not a number
+    (a timeout of inf would overflow the alarm on every page)."""
+    if value is not None and not math.isfinite(value):
+        raise typer.BadParameter(f"{option} must be a finite number, not {value}")
+    return value
 
 
 def fail(message: str, code: int) -> typer.Exit:
@@ -252,7 +261,8 @@ def clean(
     ] = None,
     jobs: Annotated[int, typer.Option("--jobs", "-j", help="Worker processes (default: the machine's cores); 0 cleans in this process, without the hard time limit.", min=0)] = default_jobs(),
     page_timeout: Annotated[
-        float, typer.Option(help="Seconds a page may take before it is reported as timed out and the batch goes on; 0: no limit.", min=0)
+        float, typer.Option(help="Seconds a page may take before it is reported as timed out and the batch goes on; 0: no limit.",
+                            min=0, callback=lambda value: finite(value, "--page-timeout"))
     ] = DEFAULT_PAGE_TIMEOUT,
     force: Annotated[bool, typer.Option(help="Clean every page again, even those whose output is up to date.")] = False,
     text_field: Annotated[Optional[str], typer.Option(help="JSONL/CSV field with the scraped text (default: text, content, article, body, ...).")] = None,

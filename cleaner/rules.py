@@ -10,7 +10,9 @@ a `RuleError`, so a broken rule never surfaces later as a traceback.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+import stat
 import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -132,16 +134,27 @@ class RuleSet:
         return [self.global_rules, *self.sites.values()]
 
 
+#: A rule file is a few kB; a larger one is refused rather than read.
+MAX_RULE_FILE_BYTES = 1024 * 1024
+#: Nesting of arrays and inline tables a rule file may use (its deepest is 3:
+#: a list of [input, output] pairs); deeper nesting is refused before tomllib,
+#: which recurses once per level and would overflow the stack on thousands.
+MAX_TOML_NESTING = 16
+
+
 def load_file(path: Path, *, is_global: bool, problems: list[str]) -> RuleFile | None:
     """Parse and validate one rule file; problems are appended, never raised."""
     try:
-        source = path.read_text(encoding="utf-8")
+        source = read_rule_file(path)
+        if toml_nesting(source) > MAX_TOML_NESTING:
+            problems.append(f"{path}: -: arrays or inline tables nested more than {MAX_TOML_NESTING} deep")
+            return None
         data = tomllib.loads(source)
-    except (OSError, UnicodeDecodeError) as exc:
-        problems.append(f"{path}: -: cannot read: {exc}")
-        return None
-    except tomllib.TOMLDecodeError as exc:
+    except tomllib.TOMLDecodeError as exc:  # before ValueError, its base
         problems.append(f"{path}: -: invalid TOML: {exc}")
+        return None
+    except (OSError, ValueError) as exc:  # UnicodeDecodeError is a ValueError too
+        problems.append(f"{path}: -: cannot read: {exc}")
         return None
     before = len(problems)
     if not check_keys(data, _FILE_KEYS, f"{path}: -", problems):
@@ -154,6 +167,9 @@ def load_file(path: Path, *, is_global: bool, problems: list[str]) -> RuleFile |
         if site != expected:
             problems.append(f"{path}: -: 'site' must be set to the file's domain '{expected}'")
     hosts = tuple(h.lower() for h in data.get("hosts", [site] if site else []))
+    for host in hosts:
+        if host_problem(host):
+            problems.append(f"{path}: -: host {host!r} {host_problem(host)}")
     signature = None
     if "text_signature" in data:
         signature = compile_regex(data["text_signature"], f"{path}: text_signature", problems)
@@ -187,6 +203,59 @@ def load_file(path: Path, *, is_global: bool, problems: list[str]) -> RuleFile |
     return rf if len(problems) == before else None
 
 
+def read_rule_file(path: Path) -> str:
+    """The text of a rule file that is a regular file of at most
+    MAX_RULE_FILE_BYTES; ValueError otherwise (a named pipe would block
+    the load forever, a device never end)."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    with os.fdopen(fd, "rb") as fh:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise ValueError("not a regular file")
+        data = fh.read(MAX_RULE_FILE_BYTES + 1)
+    if len(data) > MAX_RULE_FILE_BYTES:
+        raise ValueError(f"larger than {MAX_RULE_FILE_BYTES:,} bytes")
+    return data.decode("utf-8")
+
+
+def toml_nesting(source: str) -> int:
+    """How deep brackets and braces nest in a TOML text (outside strings, roughly:
+    table headers count one level, which is harmless)."""
+    depth = deepest = 0
+    quote = ""
+    i = 0
+    while i < len(source):
+        ch = source[i]
+        if quote:
+            if ch == "\\" and quote == '"':
+                i += 1
+            elif source.startswith(quote, i):
+                i += len(quote) - 1
+                quote = ""
+        elif ch == "#":
+            end = source.find("\n", i)
+            i = len(source) if end < 0 else end
+        elif ch in "\"'":
+            quote = ch * 3 if source.startswith(ch * 3, i) else ch
+            i += len(quote) - 1
+        elif ch in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif ch in "]}":
+            depth -= 1
+        i += 1
+    return deepest
+
+
+def host_problem(host: str) -> str:
+    """Why a `hosts` entry cannot be a site's host ('' when it can)."""
+    if not host or host != host.strip() or "*" in host or "/" in host:
+        return "must be a host name such as example.com (no wildcard, scheme or path; subdomains match anyway)"
+    if "." not in host.strip("."):
+        return "is a bare top-level domain: it would claim every site under it"
+    return ""
+
+
 def _check_unique_ids(files: list[RuleFile], problems: list[str]) -> None:
     seen: dict[str, Path] = {}
     for rf in files:
@@ -195,6 +264,18 @@ def _check_unique_ids(files: list[RuleFile], problems: list[str]) -> None:
                 problems.append(f"{rf.path}: {rule_id}: duplicate id (also in {seen[rule_id]})")
             else:
                 seen[rule_id] = rf.path
+
+
+def _check_unique_hosts(sites: dict[str, RuleFile], problems: list[str]) -> None:
+    """Two site files claiming one host: which one's rules a page gets would
+    depend on the order of the files."""
+    claimed: dict[str, RuleFile] = {}
+    for rf in sites.values():
+        for host in rf.hosts:
+            if host in claimed:
+                problems.append(f"{rf.path}: -: host {host!r} is claimed by {claimed[host].path} too")
+            else:
+                claimed[host] = rf
 
 
 def load_rules(*folders: Path | str) -> RuleSet:
@@ -225,6 +306,7 @@ def load_rules(*folders: Path | str) -> RuleSet:
         if rf is not None:
             sites[name] = rf
     _check_unique_ids([global_rules, *sites.values()], problems)
+    _check_unique_hosts(sites, problems)
     if problems:
         raise RuleError(problems)
     return RuleSet(global_rules=global_rules, sites=sites, folders=dirs)

@@ -78,3 +78,9 @@ def test_an_outer_timer_is_kept_and_fires_after_a_page():
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+
+
+@pytest.mark.parametrize("timeout", [float("inf"), float("nan"), 0, -1])
+def test_a_page_timeout_must_be_a_positive_finite_number(timeout):
+    with pytest.raises(ValueError, match="page_timeout must be a positive finite number"):
+        Cleaner(page_timeout=timeout)

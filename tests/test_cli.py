@@ -71,6 +71,7 @@ def test_a_usage_error_is_one_line_with_the_help_to_read(tmp_path):
         (["clean"], "Missing argument 'inputs'"),
         (["clean", "x", "--jobs", "many"], "Invalid value for '--jobs'"),
         (["nosuch"], "No such command 'nosuch'"),
+        (["clean", "x", "--page-timeout", "inf"], "Invalid value for '--page-timeout': --page-timeout must be a finite number, not inf"),
     ):
         result = run(*args)
         assert result.exit_code == 2, args

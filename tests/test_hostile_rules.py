@@ -7,6 +7,8 @@ worker by backtracking catastrophically.
 """
 
 
+import os
+
 import pytest
 from typer.testing import CliRunner
 
@@ -173,3 +175,35 @@ def test_non_utf8_file_is_refused(tmp_path):
         load_rules(tmp_path)
     (problem,) = info.value.problems
     assert "example.com.toml: -: cannot read:" in problem
+
+
+# -- hostile rule files (not rules) ------------------------------------------------
+
+
+def test_deeply_nested_toml_is_refused_with_one_line(tmp_path):
+    problems = site_file_problems(tmp_path, "deep = " + "[" * 5000 + "]" * 5000 + "\n")
+    assert problems == [f"{tmp_path / 'sites' / 'example.com.toml'}: -: arrays or inline tables nested more than 16 deep"]
+
+
+def test_a_named_pipe_as_a_rule_file_is_refused_without_blocking(tmp_path):
+    write_rules(tmp_path, {"_global.toml": ""})
+    (tmp_path / "sites").mkdir()
+    os.mkfifo(tmp_path / "sites" / "example.com.toml")
+    with pytest.raises(RuleError) as info:
+        load_rules(tmp_path)
+    assert info.value.problems == [f"{tmp_path / 'sites' / 'example.com.toml'}: -: cannot read: not a regular file"]
+
+
+@pytest.mark.parametrize("host", ["com", "*", "", "*.example.com", "https://example.com"])
+def test_a_host_that_would_claim_other_sites_is_refused(tmp_path, host):
+    (problem,) = site_file_problems(tmp_path, f'hosts = ["{host}"]\n')
+    assert f": -: host {host!r} " in problem
+
+
+def test_two_files_claiming_one_host_is_an_error_naming_both(tmp_path):
+    write_rules(tmp_path, {"sites/kompas.com.toml": 'site = "kompas.com"\n',
+                           "sites/kompas.id.toml": 'site = "kompas.id"\nhosts = ["kompas.id", "kompas.com"]\n'})
+    with pytest.raises(RuleError) as info:
+        load_rules(tmp_path)
+    assert info.value.problems == [
+        f"{tmp_path / 'sites' / 'kompas.id.toml'}: -: host 'kompas.com' is claimed by {tmp_path / 'sites' / 'kompas.com.toml'} too"]
