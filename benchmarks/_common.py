@@ -33,7 +33,7 @@ HtmlFn = Callable[[bytes, str, "str | None"], str]  # extract(page_bytes, relpat
 #: HTML-mode system names: the cleaner with the shipped rules (site rules
 #: where the path/URL names a known site), the cleaner with the global rules
 #: only (always its generic trafilatura path), then the peers.
-HTML_SYSTEMS = ("cleaner", "cleaner-generic", "trafilatura", "readability", "justext", "resiliparse")
+HTML_SYSTEMS = ("cleaner", "cleaner-generic", "trafilatura", "trafilatura-precision", "readability", "justext", "resiliparse")
 
 WCXB_ATTRIBUTION = (
     "generic-dev: WCXB, Web Content eXtraction Benchmark v1.0, Murrough Foley (2026), "
@@ -158,7 +158,7 @@ def _version(dist: str) -> str:
         return "?"
 
 
-_PEER_DISTS = {"trafilatura": "trafilatura", "readability": "readability-lxml",
+_PEER_DISTS = {"trafilatura": "trafilatura", "trafilatura-precision": "trafilatura", "readability": "readability-lxml",
                "justext": "jusText", "resiliparse": "resiliparse"}
 
 
@@ -196,7 +196,7 @@ def load_html_systems(names: Iterable[str], log: TextIO, *, justext_language: st
                 print(f"{name} skipped: import failed: {exc!r} (pip install -e '.[bench]')", file=log)
                 continue
             fn = peers.HTML_PEERS[name]
-            detail = "default options"
+            detail = "favor_precision=True, other options at their defaults" if name == "trafilatura-precision" else "default options"
             if name == "readability":
                 # readability logs a full traceback for every page it fails
                 # on before raising; the failure is reported by the caller.
