@@ -207,8 +207,9 @@ def only_node(root: LexborHTMLParser | LexborNode, css: str) -> LexborNode | Non
     return nodes[0] if len(nodes) == 1 else None
 
 
-def render_lines(root: LexborNode) -> list[Line]:
-    """Render a subtree to text lines, iteratively (deep trees cannot overflow the stack)."""
+def render_lines(root: LexborNode, skip: frozenset[str] = frozenset()) -> list[Line]:
+    """Render a subtree to text lines, iteratively (deep trees cannot overflow
+    the stack); elements named in `skip` are left out with their content."""
     lines: list[Line] = []
     buf: list[str] = []
 
@@ -228,7 +229,7 @@ def render_lines(root: LexborNode) -> list[Line]:
         if tag == "-text":
             buf.append(node.text_content or "")
             continue
-        if tag in SKIP_TAGS or tag == "-comment":
+        if tag in SKIP_TAGS or tag == "-comment" or tag in skip:
             continue
         if tag == "br":
             flush()
