@@ -128,9 +128,10 @@ BODY_MARGIN = 0.25
 class Candidate:
     """One candidate extraction of a page, for `explain`."""
 
-    name: str  # "fast", "precision", "full" or "body"
+    name: str  # "fast", "precision", "full", "body" ("rendered": a page too big or deep)
     score: float  # its content score (estimated token F1, before calibration)
     chars: int  # characters in its lines
+    chosen: bool = False
 
 
 @dataclass
@@ -163,8 +164,8 @@ class _Run:
     def score(self) -> float:
         return self.estimate.score
 
-    def record(self) -> Candidate:
-        return Candidate(self.name, round(self.score, 3), self.shape.chars)
+    def record(self, chosen: bool) -> Candidate:
+        return Candidate(self.name, round(self.score, 3), self.shape.chars, chosen)
 
 
 def extract_generic(tree: LexborHTMLParser, url: str | None = None) -> Generic:
@@ -204,7 +205,7 @@ def extract_generic(tree: LexborHTMLParser, url: str | None = None) -> Generic:
         if run.score >= best.score + (BODY_MARGIN if run.name == "body" else MARGIN) and run.score > best.score:
             best = run
     return Generic(best.lines, GENERIC, _why(best, fast), confidence(best.score),
-                   tuple(run.record() for run in runs))
+                   tuple(run.record(run is best) for run in runs))
 
 
 def _trafilatura(document, url: str | None, **options) -> list[Line]:
@@ -217,7 +218,7 @@ def _rendered(tree: LexborHTMLParser, why: str) -> Generic:
     # the lines are the page's content: scored by their shape alone
     facts = PageFacts(frozenset(), 0)
     score = estimate(shape(lines, facts.links), None, facts).score
-    return Generic(lines, GENERIC_LARGE, why, confidence(score), (Candidate("rendered", round(score, 3), sum(len(ln.text) for ln in lines)),))
+    return Generic(lines, GENERIC_LARGE, why, confidence(score), (Candidate("rendered", round(score, 3), sum(len(ln.text) for ln in lines), True),))
 
 
 def _why(best: _Run, fast: _Run) -> str:

@@ -89,7 +89,7 @@ def test_html_page_without_a_body_rule_says_the_generic_extractor_ran(tmp_path):
     result = run("explain", page)
     assert result.exit_code == 0, result.output
     assert "extractor: generic" in result.stdout
-    assert "no body rule for this site: the generic extractor (trafilatura) ran" in result.stdout
+    assert "no body rule for this site: trafilatura fast pass: score" in result.stdout
     assert "GEN-H01 drop: Judul berita yang panjang" in result.stdout
 
 
