@@ -276,10 +276,13 @@ def print_macro_table(reports: dict[str, dict], names: list[str], *, out: TextIO
 
 
 def pin_one_core() -> str:
+    """Pin the process to one core: the first of those it may run on (so that
+    ``taskset -c 1 python ...`` keeps it on core 1)."""
     if hasattr(os, "sched_setaffinity"):
         try:
-            os.sched_setaffinity(0, {0})
-            return "pinned to core 0 (os.sched_setaffinity(0, {0}))"
+            core = min(os.sched_getaffinity(0))
+            os.sched_setaffinity(0, {core})
+            return f"pinned to core {core} (os.sched_setaffinity(0, {{{core}}}))"
         except OSError as exc:
             return f"not pinned: sched_setaffinity failed: {exc}"
     return "not pinned: os.sched_setaffinity unavailable on this platform"

@@ -18,9 +18,10 @@ two trafilatura runs, with the candidate it chose, the scores of all
 candidates and what it lost or leaked; and the calibration of its
 confidence: a reliability table (confidence bins: mean confidence, mean
 token F1, pages) and the rank correlation of confidence and token F1. The
-shipped calibration (content_score.CALIBRATION) was fitted on generic-dev:
-on dev it is held out. The table also shows a mapping fitted on each set and
-applied to the other (least squares of token F1 on the raw score).
+shipped calibration (confidence = score ** content_score.CALIBRATION_POWER)
+was fitted on generic-dev: on dev it is held out. The tables also show the
+raw score, and the power fitted on each set applied to the other (least
+squares of the token F1).
 
 ``--rules`` adds, per global text rule, what it does on the rendered HTML
 output of both sets: the pages where it fires and the mean token F1 change
@@ -104,12 +105,10 @@ def spearman(xs: list[float], ys: list[float]) -> float:
     return num / den if den else 0.0
 
 
-def fit_line(xs: list[float], ys: list[float]) -> tuple[float, float]:
-    """Least squares y = a + b x."""
-    mx, my = statistics.fmean(xs), statistics.fmean(ys)
-    var = sum((x - mx) ** 2 for x in xs)
-    b = sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / var if var else 0.0
-    return my - b * mx, b
+def fit_power(xs: list[float], ys: list[float]) -> float:
+    """The power g (0.10-2.00 by 0.01) of y = x ** g with the least squared error
+    (the form of content_score.confidence)."""
+    return min((sum((x ** g - y) ** 2 for x, y in zip(xs, ys)), g) for g in (k / 100 for k in range(10, 201)))[1]
 
 
 def reliability(conf: list[float], f1: list[float]) -> dict:
@@ -192,19 +191,20 @@ def _short(lines: list[str]) -> str:
 
 
 def calibration_tables(results: dict) -> dict:
-    """The shipped confidence on each set, and a line fitted on each set applied to the other."""
-    out = {"shipped": {"calibration": list(content_score.CALIBRATION), "fitted_on": "generic-dev"}}
+    """The shipped confidence on each set, the raw score, and a power fitted on each set applied to the other."""
+    out = {"shipped": {"power": content_score.CALIBRATION_POWER, "fitted_on": "generic-dev"}, "raw_score": {}}
     for part, res in results.items():
         c = res["calibration"]
         out["shipped"][part] = reliability(c["confidence"], c["token_f1"])
+        out["raw_score"][part] = reliability(c["score"], c["token_f1"])
     parts = list(results)
     for fit_on in parts:
         c = results[fit_on]["calibration"]
-        a, b = fit_line(c["score"], c["token_f1"])
-        entry = {"intercept": a, "slope": b}
+        power = fit_power(c["score"], c["token_f1"])
+        entry = {"power": power}
         for part in parts:
             d = results[part]["calibration"]
-            mapped = [min(1.0, max(0.0, a + b * s)) for s in d["score"]]
+            mapped = [s ** power for s in d["score"]]
             entry[part] = reliability(mapped, d["token_f1"])
             entry[part]["role"] = "fit" if part == fit_on else "held out"
         out[f"fitted_on_{fit_on}"] = entry
@@ -290,13 +290,16 @@ def main(argv: list[str] | None = None) -> int:
                   f"{fmt(b.get('trafilatura_f1', 0))}, precision {fmt(b.get('trafilatura-precision_f1', 0))}\n"
                   f"    chose {b['chosen']} (candidates score/chars: {cands})\n    {b['cause']}", file=out)
     print("\nconfidence calibration", file=out)
-    print(f" shipped mapping (content_score.CALIBRATION = {tuple(round(x, 3) for x in content_score.CALIBRATION)}, "
+    print(f" shipped: confidence = score ** {content_score.CALIBRATION_POWER} (content_score.CALIBRATION_POWER, "
           "fitted on generic-dev):", file=out)
     for part in results:
         print_reliability(f"{part} ({'fit' if part == 'generic-dev' else 'held out'})", calibration["shipped"][part])
+    print(" the raw score (no mapping):", file=out)
+    for part in results:
+        print_reliability(part, calibration["raw_score"][part])
     for part in results:
         entry = calibration[f"fitted_on_{part}"]
-        print(f" a line fitted on {part}: confidence = {entry['intercept']:.3f} + {entry['slope']:.3f} x score", file=out)
+        print(f" fitted on {part}: confidence = score ** {entry['power']:.2f}", file=out)
         for other in results:
             print_reliability(f"{other} ({entry[other]['role']})", entry[other])
     if effects is not None:
