@@ -24,9 +24,10 @@ raw score, and the power fitted on each set applied to the other (least
 squares of the token F1).
 
 ``--rules`` adds, per global text rule, what it does on the rendered HTML
-output of both sets: the pages where it fires and the mean token F1 change
-when that rule alone is disabled (the extracted lines are the same; only
-the text phases are rerun).
+output of both sets: the pages where it fires and, on those, the mean token
+and line F1 change when that rule alone is disabled and how many pages get
+better or worse (the extracted lines are the same; only the text phases are
+rerun).
 
 Run from the repo root:  python benchmarks/generic_quality.py [--json out.json] [--rules]
 """
@@ -219,8 +220,9 @@ def print_reliability(title: str, rel: dict) -> None:
 
 
 def rule_effects(corpus: Path, scratch: Path, log) -> list[dict]:
-    """Per global text rule: pages where it fires on the rendered output, and
-    the mean token F1 change when it alone is disabled, on both sets."""
+    """Per global text rule, on both sets: the pages where it fires on the
+    rendered output, and on those pages the mean token and line F1 change
+    when it alone is disabled, and how many pages get better or worse."""
     from _common import generic_rules_dir
 
     from cleaner import Cleaner
@@ -245,16 +247,22 @@ def rule_effects(corpus: Path, scratch: Path, log) -> list[dict]:
         without = {kind: [r for r in phase if r.id != rid] for kind, phase in rules.items()}
         entry = {"rule": rid}
         for part, rows in sets.items():
-            fired, delta = 0, []
+            fired, token, line = 0, [], []
             for lines, gold in rows:
                 removed = []
-                full = clean_lines(list(lines), rules, HTML, removed)
-                fired += any(r.rule_id == rid for r in removed)
-                off = clean_lines(list(lines), without, HTML)
-                delta.append(score_text("\n".join(ln.text for ln in off), gold).token_f1
-                             - score_text("\n".join(ln.text for ln in full), gold).token_f1)
-            entry[part] = {"pages_fired": fired, "pages": len(rows), "mean_f1_change_when_off": statistics.fmean(delta),
-                           "pages_better_off": sum(d > 1e-9 for d in delta), "pages_worse_off": sum(d < -1e-9 for d in delta)}
+                full = score_text("\n".join(ln.text for ln in clean_lines(list(lines), rules, HTML, removed)), gold)
+                if not any(r.rule_id == rid for r in removed):
+                    continue
+                fired += 1
+                off = score_text("\n".join(ln.text for ln in clean_lines(list(lines), without, HTML)), gold)
+                token.append(off.token_f1 - full.token_f1)
+                line.append(off.line_f1 - full.line_f1)
+            change = [t + ln for t, ln in zip(token, line)]
+            entry[part] = {"pages_fired": fired, "pages": len(rows),
+                           "token_f1_change_off": statistics.fmean(token) if token else 0.0,
+                           "line_f1_change_off": statistics.fmean(line) if line else 0.0,
+                           "pages_better_off": sum(c > 1e-9 for c in change),
+                           "pages_worse_off": sum(c < -1e-9 for c in change)}
         effects.append(entry)
     return effects
 
@@ -303,11 +311,16 @@ def main(argv: list[str] | None = None) -> int:
         for other in results:
             print_reliability(f"{other} ({entry[other]['role']})", entry[other])
     if effects is not None:
-        print(f"\n{'rule':<8} " + "  ".join(f"{p + ': fired, F1 change off (better/worse pages)':<48}" for p in PARTS), file=out)
+        print("\nglobal text rules on the rendered HTML: pages fired; on those pages, mean change of token F1 "
+              "and line F1 when the rule alone is off; pages better / worse off (token + line F1)", file=out)
+        print(f"{'rule':<8} " + "".join(f"{p:<36}" for p in PARTS), file=out)
         for e in effects:
-            print(f"{e['rule']:<8} " + "  ".join(
-                f"{e[p]['pages_fired']:>3}/{e[p]['pages']:<4} {e[p]['mean_f1_change_when_off']:+.4f} "
-                f"({e[p]['pages_better_off']}/{e[p]['pages_worse_off']}){'':<26}" for p in PARTS), file=out)
+            cells = []
+            for p in PARTS:
+                d = e[p]
+                cells.append(f"{d['pages_fired']:>3}/{d['pages']:<4} {d['token_f1_change_off']:+.4f} {d['line_f1_change_off']:+.4f} "
+                             f"{d['pages_better_off']}/{d['pages_worse_off']}")
+            print(f"{e['rule']:<8} " + "".join(f"{c:<36}" for c in cells), file=out)
     if args.json:
         payload = {"command": command, "corpus": str(args.corpus), "attribution": WCXB_ATTRIBUTION,
                    "parts": {p: {k: v for k, v in r.items()} for p, r in results.items()},

@@ -14,12 +14,15 @@ the per-run ratios, so a drift in the machine's speed hits both sides. Systems:
   a site body rule applies where the site has one;
 - ``cleaner-generic``: a Cleaner over a fresh copy of rules/_global.toml only
   (``shipped=False``), so every page takes the generic trafilatura path;
-- ``trafilatura``: ``trafilatura.extract(page, output_format="txt")``, defaults.
+- ``trafilatura``: ``trafilatura.extract(page, output_format="txt")``, defaults;
+- ``trafilatura-precision`` (only when named in ``--systems``): the same with
+  ``favor_precision=True``.
 
 Every system gets the page bytes and decodes them itself. The Cleaners are
 constructed once, outside the timed loop. Reports median pages/s
-(time.perf_counter) and the time ratios cleaner/trafilatura and
-cleaner-generic/trafilatura (median seconds per run; < 1 = faster).
+(time.perf_counter) and the time ratios cleaner/trafilatura,
+cleaner-generic/trafilatura (and trafilatura-precision/trafilatura), each the
+median of the per-run ratios (< 1 = faster).
 
 Run from the repo root:  python benchmarks/html_speed.py [--runs 5] [--set all]
 """
@@ -108,7 +111,7 @@ def main(argv: list[str] | None = None) -> int:
         ratios[set_name] = {}
         if "trafilatura" in res:
             base = res["trafilatura"]["run_seconds"]
-            for name in ("cleaner", "cleaner-generic"):
+            for name in ("cleaner", "cleaner-generic", "trafilatura-precision"):
                 if name in res:
                     # Run i of every system ran back to back: the ratio of each
                     # run is taken under the same machine load, then the median.
