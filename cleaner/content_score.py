@@ -2,20 +2,22 @@
 from: the content score the generic extractor chooses by, and its
 calibrated form, ``confidence`` (an estimate of the token F1).
 
-The score never rewards length: it estimates the share of the lines that
-is article text (precision) and the share of the page's article text the
-lines hold (recall), and combines them as an F1.
+The score is not length: it estimates the share of the lines that is
+article text (precision) and the share of the page's article text the lines
+hold (recall), and combines them as an F1. Both lean on an independent
+candidate of the same page (the cleaner's body finder for trafilatura's
+passes, trafilatura's fast pass for the body finder): two extractors that
+work differently rarely keep the same menu or lose the same paragraphs.
 
-- **Precision** is the share of the lines' characters in lines shaped like
-  prose (enough words, a sentence end), less lines that are the text of a
-  link of the page (menus, related lists) and lines of boilerplate
-  vocabulary (copyright, share, subscribe, cookie prompts).
-- **Recall** is the share of an independent candidate's words the lines
-  hold (coverage), with the prose the lines hold against the page's text
-  outside its chrome.
-- **Agreement**: the share of the lines' words that an independent
-  candidate also kept; two extractors that work differently rarely keep
-  the same menu.
+- **Precision**: the share of the lines' words the independent candidate
+  also kept (agreement), with the shape of the lines: the share of their
+  characters in lines shaped like prose (enough words, sentence ends),
+  lines that are the text of a link of the page (menus, related lists) and
+  lines of boilerplate vocabulary (copyright, share, subscribe) counting
+  for nothing, other lines (headings, list items) for half.
+- **Recall**: the share of the independent candidate's words the lines hold
+  (coverage), with the prose they hold against the page's text outside its
+  chrome (saturating at the share an article holds of a news page).
 """
 
 from __future__ import annotations
@@ -66,13 +68,7 @@ class Shape:
     prose: int  # characters in prose-shaped lines that are neither links nor boilerplate
     links: int  # characters in lines that are the text of a link of the page
     boiler: int  # characters in short lines of boilerplate vocabulary
-    lines: int
-    short: int  # lines of fewer than 4 words
     words: Counter  # the lowercased word tokens
-
-    @property
-    def prose_share(self) -> float:
-        return self.prose / self.chars if self.chars else 0.0
 
 
 def link_texts(tree: LexborHTMLParser) -> frozenset[str]:
@@ -88,13 +84,11 @@ def link_texts(tree: LexborHTMLParser) -> frozenset[str]:
 def shape(lines: Sequence[Line | str], links: frozenset[str]) -> Shape:
     """Measure lines (or texts, whitespace-normalised): what is prose, links, boilerplate."""
     texts = [line.text if isinstance(line, Line) else line for line in lines]
-    chars = prose = in_links = boiler = short = 0
+    chars = prose = in_links = boiler = 0
     for text in texts:
         n = len(text)
         words = text.count(" ") + 1  # the lines are whitespace-normalised
         chars += n
-        if words < 4:
-            short += 1
         if text in links or text.rstrip(" .,;:»›>") in links:
             in_links += n
         elif words <= BOILERPLATE_MAX_WORDS and BOILERPLATE.search(text):
@@ -102,7 +96,7 @@ def shape(lines: Sequence[Line | str], links: frozenset[str]) -> Shape:
         elif words >= PROSE_MIN_WORDS and _prose(text, words):
             prose += n
     bag = Counter(_WORD.findall("\n".join(texts).lower()))
-    return Shape(chars, prose, in_links, boiler, len(texts), short, bag)
+    return Shape(chars, prose, in_links, boiler, bag)
 
 
 def _prose(text: str, words: int) -> bool:
