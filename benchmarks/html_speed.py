@@ -103,9 +103,9 @@ def main(argv: list[str] | None = None) -> int:
     for set_name, res in results.items():
         print(file=log)
         print(f"{set_name} ({len(page_sets[set_name])} pages)", file=log)
-        print(f"{'system':<16} {'pages/s (median)':>17} {'min':>8} {'max':>8} {'ms/page':>9} {'s/run':>8}", file=log)
+        print(f"{'system':<21} {'pages/s (median)':>17} {'min':>8} {'max':>8} {'ms/page':>9} {'s/run':>8}", file=log)
         for name, r in res.items():
-            print(f"{name:<16} {r['median_pages_per_s']:>17.1f} {r['min_pages_per_s']:>8.1f} "
+            print(f"{name:<21} {r['median_pages_per_s']:>17.1f} {r['min_pages_per_s']:>8.1f} "
                   f"{r['max_pages_per_s']:>8.1f} {1000 / r['median_pages_per_s']:>9.2f} "
                   f"{r['median_seconds_per_run']:>8.3f}", file=log)
         ratios[set_name] = {}
