@@ -196,12 +196,16 @@ def extract_generic(tree: LexborHTMLParser, url: str | None = None) -> Generic:
         s = shape(lines, facts.links)
         runs.append(_Run(name, lines, s, estimate(s, body_shape, facts)))
 
-    if fast.estimate.precision < PRECISION_GATE:
+    # a pass runs only when it can change the choice: when it could beat the
+    # fast pass by MARGIN, and when the fast pass shows the flaw it mends
+    beatable = fast.score < 1 - MARGIN
+    if beatable and fast.estimate.precision < PRECISION_GATE:
         challenger("precision", _trafilatura(document, url, fast=True, favor_precision=True))
     if fast_shape.chars < RETRY_SHARE * facts.text:
         if too_deep(tree):
             return _rendered(tree, "the page is nested too deep for trafilatura's parser, so its content was rendered whole")
-        challenger("full", _trafilatura(document, url, fast=False))
+        if beatable:
+            challenger("full", _trafilatura(document, url, fast=False))
     best = fast
     for run in runs[1:]:
         if run.score >= best.score + (BODY_MARGIN if run.name == "body" else MARGIN) and run.score > best.score:
