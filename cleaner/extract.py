@@ -105,7 +105,7 @@ TRAFILATURA_MAX_DEPTH = 250
 #: Elements that never hold article text: removed before trafilatura parses
 #: the page (it would drop them too, after parsing them: scripts and inline
 #: styles are often half of a page's bytes).
-_NEVER_TEXT = ["script", "style", "noscript", "template", "svg"]
+NEVER_TEXT = ["script", "style", "noscript", "template", "svg"]
 _RAN = "the generic extractor (trafilatura) ran on the pruned page"
 
 #: The fast pass is retried in precision mode when its estimated precision
@@ -153,14 +153,24 @@ _LABELS = {"fast": "trafilatura fast pass", "precision": "trafilatura precision 
            "full": "trafilatura full pass", "body": "the cleaner's body finder"}
 
 
+#: The trafilatura passes, by candidate name (with TRAFILATURA_OPTIONS).
+PASSES = {"fast": dict(fast=True), "precision": dict(fast=True, favor_precision=True), "full": dict(fast=False)}
+
+
 @dataclass
-class _Run:
-    """A candidate being weighed: its lines, shape and estimate."""
+class Run:
+    """A candidate being weighed: its lines, their shape and estimate."""
 
     name: str
     lines: list[Line]
     shape: Shape
     estimate: Estimate
+
+    @classmethod
+    def of(cls, name: str, lines: list[Line], facts: PageFacts, reference: Shape | None) -> Run:
+        """A candidate measured against the page and an independent candidate's shape."""
+        s = shape(lines, facts.links)
+        return cls(name, lines, s, estimate(s, reference, facts))
 
     @property
     def score(self) -> float:
@@ -175,7 +185,7 @@ def extract_generic(tree: LexborHTMLParser, url: str | None = None) -> Generic:
     rules): the best-scoring candidate (see the module doc), or for a page
     too big or too deep for trafilatura, its content rendered. The tree is
     changed: the elements that never hold text are removed first."""
-    tree.strip_tags(_NEVER_TEXT)
+    tree.strip_tags(NEVER_TEXT)
     page = tree.html or ""  # what trafilatura reads
     if too_large(page):
         return _rendered(tree, "the page is too big for trafilatura, so its content was rendered whole")
@@ -186,36 +196,53 @@ def extract_generic(tree: LexborHTMLParser, url: str | None = None) -> Generic:
     if document is None:
         return Generic([], GENERIC, f"{_RAN}: it found no HTML document in the page")
     facts = PageFacts(link_texts(tree), content_length(tree))
-    fast_lines = _trafilatura(document, url, fast=True)
-    body = body_lines(tree)
-    fast_shape, body_shape = shape(fast_lines, facts.links), shape(body, facts.links)
-    fast = _Run("fast", fast_lines, fast_shape, estimate(fast_shape, body_shape, facts))
-    runs = [fast, _Run("body", body, body_shape, estimate(body_shape, fast_shape, facts))]
-
-    def challenger(name: str, lines: list[Line]) -> None:
-        s = shape(lines, facts.links)
-        runs.append(_Run(name, lines, s, estimate(s, body_shape, facts)))
-
-    # a pass runs only when it can change the choice: when it could beat the
-    # fast pass by MARGIN, and when the fast pass shows the flaw it mends
-    beatable = fast.score < 1 - MARGIN
-    if beatable and fast.estimate.precision < PRECISION_GATE:
-        challenger("precision", _trafilatura(document, url, fast=True, favor_precision=True))
-    if fast_shape.chars < RETRY_SHARE * facts.text:
+    fast, body = first_pair(trafilatura_pass(document, url, "fast"), body_lines(tree), facts)
+    runs = [fast, body]
+    if could_change_choice("precision", fast, facts):
+        runs.append(Run.of("precision", trafilatura_pass(document, url, "precision"), facts, body.shape))
+    if looks_short(fast, facts):
         if too_deep(tree):
             return _rendered(tree, "the page is nested too deep for trafilatura's parser, so its content was rendered whole")
-        if beatable:
-            challenger("full", _trafilatura(document, url, fast=False))
-    best = fast
-    for run in runs[1:]:
-        if run.score >= best.score + (BODY_MARGIN if run.name == "body" else MARGIN) and run.score > best.score:
-            best = run
+        if could_change_choice("full", fast, facts):
+            runs.append(Run.of("full", trafilatura_pass(document, url, "full"), facts, body.shape))
+    best = choose(runs)
     return Generic(best.lines, GENERIC, _why(best, fast), confidence(best.score),
                    tuple(run.record(run is best) for run in runs))
 
 
-def _trafilatura(document, url: str | None, **options) -> list[Line]:
-    return split_lines(trafilatura.extract(document, url=url, **options, **TRAFILATURA_OPTIONS) or "")
+def trafilatura_pass(document, url: str | None, name: str) -> list[Line]:
+    """One of trafilatura's PASSES on the page's lxml document."""
+    return split_lines(trafilatura.extract(document, url=url, **PASSES[name], **TRAFILATURA_OPTIONS) or "")
+
+
+def first_pair(fast_lines: list[Line], body: list[Line], facts: PageFacts) -> tuple[Run, Run]:
+    """The fast pass and the body finder, each measured against the other."""
+    fast_shape, body_shape = shape(fast_lines, facts.links), shape(body, facts.links)
+    return (Run("fast", fast_lines, fast_shape, estimate(fast_shape, body_shape, facts)),
+            Run("body", body, body_shape, estimate(body_shape, fast_shape, facts)))
+
+
+def looks_short(fast: Run, facts: PageFacts) -> bool:
+    """The fast pass holds under RETRY_SHARE of the page's text."""
+    return fast.shape.chars < RETRY_SHARE * facts.text
+
+
+def could_change_choice(name: str, fast: Run, facts: PageFacts) -> bool:
+    """Whether the precision or full pass can change the choice: it could
+    beat the fast pass by MARGIN, and the fast pass shows the flaw it mends
+    (an estimated precision under PRECISION_GATE; a short text)."""
+    if fast.score >= 1 - MARGIN:
+        return False
+    return fast.estimate.precision < PRECISION_GATE if name == "precision" else looks_short(fast, facts)
+
+
+def choose(runs: list[Run]) -> Run:
+    """The fast pass (the first run) unless another scores MARGIN more
+    (BODY_MARGIN for the body finder); the best of those that do."""
+    fast = runs[0]
+    leads = [run for run in runs[1:]
+             if run.score > fast.score and run.score >= fast.score + (BODY_MARGIN if run.name == "body" else MARGIN)]
+    return max(leads, key=lambda run: run.score, default=fast)
 
 
 def _rendered(tree: LexborHTMLParser, why: str) -> Generic:
@@ -228,7 +255,7 @@ def _rendered(tree: LexborHTMLParser, why: str) -> Generic:
     return Generic(lines, GENERIC_LARGE, why, confidence(score), (Candidate("rendered", round(score, 3), chars, True),))
 
 
-def _why(best: _Run, fast: _Run) -> str:
+def _why(best: Run, fast: Run) -> str:
     """One line: which candidate won, its score, and what the fast pass lacked."""
     label = f"{_LABELS[best.name]}: score {best.score:.2f}"
     if best is fast:
