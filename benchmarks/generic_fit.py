@@ -11,13 +11,14 @@ choice is replayed with the extractor's own code (``extract.first_pair``,
 moves away from the shipped value (the others stay shipped):
 
 - content_score.WEIGHT_AGREEMENT, WEIGHT_COVERAGE, ARTICLE_SHARE;
-- extract.MARGIN, BODY_MARGIN, PRECISION_GATE, RETRY_SHARE.
+- extract.MARGIN, BODY_MARGIN, PRECISION_GATE, RETRY_SHARE;
+- body.BLOCKS, PROSE_SHARE, MAX_LINK_DENSITY (the body is found again).
 
 Per set and value: the mean token F1 of the chosen candidates, the pages
 more than 0.05 below the better of trafilatura and trafilatura with
 favor_precision (run on the raw page), the Spearman rank correlation of the
-chosen candidate's score with its token F1, and how many pages run the
-precision and full passes. Also each candidate alone and the best candidate
+chosen candidate's score with its token F1, how many pages run the
+precision and full passes, and the body finder's mean token F1 alone. Also each candidate alone and the best candidate
 of every page (the ceiling of any choice).
 
 generic-dev is where the values are set; dev is the check. A page too big
@@ -41,8 +42,7 @@ from generic_quality import BEHIND, PARTS, spearman
 from peers import trafilatura_html, trafilatura_precision_html
 from trafilatura.utils import load_html
 
-from cleaner import Cleaner, content_score, extract  # after _common, which puts the working tree first on sys.path
-from cleaner.body import body_lines
+from cleaner import Cleaner, body, content_score, extract  # after _common, which puts the working tree first on sys.path
 from cleaner.html import page_url, parse_html, parser_input
 from cleaner.html_stage import prune
 from cleaner.page import HTML
@@ -58,6 +58,12 @@ SWEEP = (
     (extract, "BODY_MARGIN", (0.0, 0.05, 0.15, 0.3)),
     (extract, "PRECISION_GATE", (0.4, 0.6, 0.8, 0.9)),
     (extract, "RETRY_SHARE", (0.05, 0.12, 0.2, 0.3)),
+)
+#: The body finder's settings, moved one at a time (the body is found again).
+BODY_SWEEP = (
+    (body, "BLOCKS", ("p, pre, blockquote, td, div", "p, pre, blockquote, td, li, dd, div")),
+    (body, "PROSE_SHARE", (0.5, 0.6, 0.7, 0.8, 1.01)),  # above 1: readability's choice only
+    (body, "MAX_LINK_DENSITY", (0.1, 0.15, 0.25, 0.35)),
 )
 CANDIDATES = (*extract.PASSES, "body")
 
@@ -91,13 +97,28 @@ def extract_all(corpus: Path, part: str, cleaner: Cleaner) -> list[dict]:
             print(f"{part}/{rel}: too large or no document for trafilatura; left out", file=sys.stderr)
             continue
         lines = {name: extract.trafilatura_pass(document, url, name) for name in extract.PASSES}
-        lines["body"] = body_lines(tree)
-        f1 = {name: score_text("\n".join(ln.text for ln in clean_lines(list(ls), text_rules, HTML)), gold).token_f1
-              for name, ls in lines.items()}
+        lines["body"] = body.body_lines(tree)
+        f1 = {name: cleaned_f1(ls, text_rules, gold) for name, ls in lines.items()}
         peers = max(score_text(fn(data, url), gold).token_f1 for fn in (trafilatura_html, trafilatura_precision_html))
         facts = content_score.PageFacts(content_score.link_texts(tree), content_score.content_length(tree))
-        pages.append({"page": rel, "lines": lines, "f1": f1, "facts": facts, "peers": peers})
+        pages.append({"page": rel, "lines": lines, "f1": f1, "facts": facts, "peers": peers, "tree": tree,
+                      "gold": gold})
     return pages
+
+
+def cleaned_f1(lines, text_rules, gold: str) -> float:
+    """Token F1 of lines once the global text rules have run on them."""
+    return score_text("\n".join(ln.text for ln in clean_lines(list(lines), text_rules, HTML)), gold).token_f1
+
+
+def refind_body(pages: list[dict], text_rules) -> list[dict]:
+    """The pages with the body found again under the settings in force."""
+    out = []
+    for p in pages:
+        lines = body.body_lines(p["tree"])
+        out.append(p | {"lines": p["lines"] | {"body": lines},
+                        "f1": p["f1"] | {"body": cleaned_f1(lines, text_rules, p["gold"])}})
+    return out
 
 
 def replay(pages: list[dict]) -> dict:
@@ -143,17 +164,23 @@ def main(argv: list[str] | None = None) -> int:
 
     shipped = {part: replay(pages) for part, pages in sets.items()}
     sweep = []
-    head = "  ".join(f"{part + ': F1 behind rho prec/full':<36}" for part in sets)
+    head = "  ".join(f"{part + ': F1 behind rho prec/full body':<36}" for part in sets)
     print(f"\none setting at a time (* = shipped); per set: mean token F1 of the choice, pages more than "
-          f"{BEHIND} below max(trafilatura, trafilatura-precision), Spearman of score and F1, precision / full passes"
-          f"\n{'setting':<32} {head}", file=out)
-    for module, name, values in SWEEP:
+          f"{BEHIND} below max(trafilatura, trafilatura-precision), Spearman of score and F1, precision / full "
+          f"passes, the body finder alone\n{'setting':<32} {head}", file=out)
+    text_rules = cleaner.rules_for("text", None)
+    for module, name, values in SWEEP + BODY_SWEEP:
         for value in values:
             with setting(module, name, value):
-                res = {part: replay(pages) for part, pages in sets.items()}
+                found = {part: refind_body(pages, text_rules) for part, pages in sets.items()} \
+                    if module is body else sets
+                res = {part: replay(pages) for part, pages in found.items()}
+                for part, pages in found.items():
+                    res[part]["body_alone"] = statistics.fmean(p["f1"]["body"] for p in pages)
             mark = "*" if value == getattr(module, name) else " "
             cells = "  ".join(f"{r['token_f1']:.4f} {len(r['behind']):>3} {r['spearman']:.3f} "
-                              f"{r['precision_passes']:>3}/{r['full_passes']:<3}{'':<11}" for r in res.values())
+                              f"{r['precision_passes']:>3}/{r['full_passes']:<3} {r['body_alone']:.3f}{'':<4}"
+                              for r in res.values())
             print(f"{mark}{name + ' = ' + str(value):<31} {cells}", file=out)
             sweep.append({"setting": name, "value": value, "shipped": mark == "*", "results": res})
     if args.json:
