@@ -43,7 +43,7 @@ from peers import trafilatura_html, trafilatura_precision_html
 from trafilatura.utils import load_html
 
 from cleaner import Cleaner, body, content_score, extract  # after _common, which puts the working tree first on sys.path
-from cleaner.html import page_url, parse_html, parser_input
+from cleaner.html import NEVER_TEXT, page_url, parse_html, parser_input
 from cleaner.html_stage import prune
 from cleaner.page import HTML
 from cleaner.score import score_text
@@ -90,7 +90,7 @@ def extract_all(corpus: Path, part: str, cleaner: Cleaner) -> list[dict]:
         tree = parse_html(parser_input(data, rel))
         url = url or page_url(tree)
         prune(tree, html_rules)
-        tree.strip_tags(extract.NEVER_TEXT)  # as extract_generic does, before anything reads the tree
+        tree.strip_tags(NEVER_TEXT)  # as extract_generic does, before anything reads the tree
         page = tree.html or ""
         document = None if extract.too_large(page) else load_html(page)
         if document is None:

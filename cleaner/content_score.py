@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from .body import body_lines
+from .html import NEVER_TEXT
 from .page import Line
 
 _WORD = re.compile(r"\w+")
@@ -253,7 +254,10 @@ def content_confidence(lines: Sequence[Line | str], tree: LexborHTMLParser) -> f
     from, pruned as it was when they were taken from it), as a calibrated
     confidence in [0, 1]: the same score the generic extractor chooses by,
     against the cleaner's own body finder. For a page cleaned by a site
-    body rule too."""
+    body rule too. The tree loses the elements that never hold text
+    (html.NEVER_TEXT), as on the generic path: lines already rendered from it
+    are the same either way (render_lines never renders them)."""
+    tree.strip_tags(NEVER_TEXT)
     facts = PageFacts(link_texts(tree), content_length(tree))
     reference = shape(body_lines(tree), facts.links)
     return confidence(estimate(shape(lines, facts.links), reference, facts).score)

@@ -55,7 +55,7 @@ from trafilatura.utils import load_html
 
 from .body import body_lines
 from .content_score import CHROME, Estimate, PageFacts, Shape, confidence, content_length, estimate, link_texts, shape
-from .html import render_lines
+from .html import NEVER_TEXT, render_lines
 from .page import GENERIC, GENERIC_LARGE, Line
 from .text import split_lines
 
@@ -106,10 +106,6 @@ _BLOCK_START = re.compile(r"<(?:p|h[1-6])[\s>]")
 #: deepest element is at level 257 comes out empty); kept a little below.
 TRAFILATURA_MAX_DEPTH = 250
 
-#: Elements that never hold article text: removed before trafilatura parses
-#: the page (it would drop them too, after parsing them: scripts and inline
-#: styles are often half of a page's bytes).
-NEVER_TEXT = ["script", "style", "noscript", "template", "svg"]
 _RAN = "the generic extractor (trafilatura) ran on the pruned page"
 
 #: The fast pass is retried in precision mode when its estimated precision

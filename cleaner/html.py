@@ -29,6 +29,11 @@ SKIP_TAGS = frozenset(
     """script style noscript template iframe svg canvas object embed head title meta link
     select option button input textarea video audio picture source""".split()
 )
+#: Elements that never hold article text, removed from the tree before the
+#: generic extractor reads it: trafilatura would drop them too, after
+#: parsing them (scripts and inline styles are often half of a page's
+#: bytes), and the body finder would count a script's commas as prose.
+NEVER_TEXT = ["script", "style", "noscript", "template", "svg"]
 #: Elements whose text can be a widget's heading (drop_heading).
 HEADING_CSS = "h1, h2, h3, h4, h5, h6, strong, b, .title, .judul, header, span"
 

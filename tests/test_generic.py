@@ -146,3 +146,12 @@ def test_every_candidate_is_recorded_with_its_score_and_size(monkeypatch, passes
     found = generic(page())
     assert all(0.0 <= c.score <= 1.0 and c.chars > 0 for c in found.candidates)
     assert found.candidates[0].name == "fast" and found.candidates[1].name == "body"
+
+
+def test_a_script_full_of_commas_does_not_pass_for_prose():
+    # a page that still has its scripts (a site body's page): a widget whose
+    # inline data has thousands of commas must not look like the article
+    data = "var items = [" + ", ".join(str(i) for i in range(3000)) + "];"
+    widget = f"<div class='sidebar'><div class='widget'>Recommended for you this week<script>{data}</script></div></div>"
+    html = page().replace("</article>", "</article>" + widget)
+    assert content_confidence(ARTICLE, parse_html(html)) > 0.8
