@@ -33,7 +33,7 @@ HtmlFn = Callable[[bytes, str, "str | None"], str]  # extract(page_bytes, relpat
 #: HTML-mode system names: the cleaner with the shipped rules (site rules
 #: where the path/URL names a known site), the cleaner with the global rules
 #: only (always its generic trafilatura path), then the peers.
-HTML_SYSTEMS = ("cleaner", "cleaner-generic", "trafilatura", "readability", "justext", "resiliparse")
+HTML_SYSTEMS = ("cleaner", "cleaner-generic", "trafilatura", "trafilatura-precision", "readability", "justext", "resiliparse")
 
 WCXB_ATTRIBUTION = (
     "generic-dev: WCXB, Web Content eXtraction Benchmark v1.0, Murrough Foley (2026), "
@@ -158,7 +158,7 @@ def _version(dist: str) -> str:
         return "?"
 
 
-_PEER_DISTS = {"trafilatura": "trafilatura", "readability": "readability-lxml",
+_PEER_DISTS = {"trafilatura": "trafilatura", "trafilatura-precision": "trafilatura", "readability": "readability-lxml",
                "justext": "jusText", "resiliparse": "resiliparse"}
 
 
@@ -196,7 +196,7 @@ def load_html_systems(names: Iterable[str], log: TextIO, *, justext_language: st
                 print(f"{name} skipped: import failed: {exc!r} (pip install -e '.[bench]')", file=log)
                 continue
             fn = peers.HTML_PEERS[name]
-            detail = "default options"
+            detail = "favor_precision=True, other options at their defaults" if name == "trafilatura-precision" else "default options"
             if name == "readability":
                 # readability logs a full traceback for every page it fails
                 # on before raising; the failure is reported by the caller.
@@ -276,10 +276,13 @@ def print_macro_table(reports: dict[str, dict], names: list[str], *, out: TextIO
 
 
 def pin_one_core() -> str:
+    """Pin the process to one core: the first of those it may run on (so that
+    ``taskset -c 1 python ...`` keeps it on core 1)."""
     if hasattr(os, "sched_setaffinity"):
         try:
-            os.sched_setaffinity(0, {0})
-            return "pinned to core 0 (os.sched_setaffinity(0, {0}))"
+            core = min(os.sched_getaffinity(0))
+            os.sched_setaffinity(0, {core})
+            return f"pinned to core {core} (os.sched_setaffinity(0, {{{core}}}))"
         except OSError as exc:
             return f"not pinned: sched_setaffinity failed: {exc}"
     return "not pinned: os.sched_setaffinity unavailable on this platform"

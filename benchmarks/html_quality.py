@@ -6,7 +6,8 @@ written to a temp tree mirroring the relative paths, ``.html`` -> ``.txt``):
 
 - generic-dev: <corpus>/generic-dev/html/*.html (150 English pages from WCXB,
   gold in generic-dev/html-gold). No site rules apply: the cleaner runs its
-  generic path (``cleaner-generic``); peers: trafilatura, readability,
+  generic path (``cleaner-generic``); peers: trafilatura (defaults, and with
+  favor_precision=True), readability,
   jusText (English stoplist), Resiliparse. Page URLs from index.jsonl are
   passed to every system that takes one.
 - dev: <corpus>/dev/html/<site>/*.html (22 Indonesian news pages, gold in
@@ -47,7 +48,7 @@ from cleaner.score import score_dirs  # after _common, which puts the working tr
 #: WCXB host has a site file; it can still be asked for with --systems.
 PARTS = {
     "generic-dev": ("generic-dev/html", "generic-dev/html-gold", "English",
-                    ("cleaner-generic", "trafilatura", "readability", "justext", "resiliparse")),
+                    ("cleaner-generic", "trafilatura", "trafilatura-precision", "readability", "justext", "resiliparse")),
     "dev": ("dev/html", "dev/html-gold", "Indonesian", HTML_SYSTEMS),
 }
 

@@ -6,7 +6,7 @@ The pages of <corpus>/dev/html (22 labelled Indonesian news pages; with
 path's yardstick; with ``--set generic-dev`` the 150 WCXB pages of
 <corpus>/generic-dev/html; ``--set all`` all three) are read into memory as bytes first. Then, for each
 system, N timed runs (default 5) extract every page once, in one process,
-pinned to one core (os.sched_setaffinity(0, {0}) where available); within a
+pinned to one core (the first core it may run on: core 1 under `taskset -c 1`); within a
 run the systems go one after the other, and the time ratios are medians of
 the per-run ratios, so a drift in the machine's speed hits both sides. Systems:
 
@@ -14,12 +14,15 @@ the per-run ratios, so a drift in the machine's speed hits both sides. Systems:
   a site body rule applies where the site has one;
 - ``cleaner-generic``: a Cleaner over a fresh copy of rules/_global.toml only
   (``shipped=False``), so every page takes the generic trafilatura path;
-- ``trafilatura``: ``trafilatura.extract(page, output_format="txt")``, defaults.
+- ``trafilatura``: ``trafilatura.extract(page, output_format="txt")``, defaults;
+- ``trafilatura-precision`` (only when named in ``--systems``): the same with
+  ``favor_precision=True``.
 
 Every system gets the page bytes and decodes them itself. The Cleaners are
 constructed once, outside the timed loop. Reports median pages/s
-(time.perf_counter) and the time ratios cleaner/trafilatura and
-cleaner-generic/trafilatura (median seconds per run; < 1 = faster).
+(time.perf_counter) and the time ratios cleaner/trafilatura,
+cleaner-generic/trafilatura (and trafilatura-precision/trafilatura), each the
+median of the per-run ratios (< 1 = faster).
 
 Run from the repo root:  python benchmarks/html_speed.py [--runs 5] [--set all]
 """
@@ -54,7 +57,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--systems", default=",".join(DEFAULT_SYSTEMS),
                     help="comma-separated subset of %s (default: %s)"
                     % (",".join(HTML_SYSTEMS), ",".join(DEFAULT_SYSTEMS)))
-    ap.add_argument("--no-pin", action="store_true", help="do not pin the process to core 0")
+    ap.add_argument("--no-pin", action="store_true", help="do not pin the process to one core")
     ap.add_argument("--json", metavar="PATH", help="also write the results as JSON ('-' = stdout)")
     args = ap.parse_args(argv)
     if args.runs < 1:
@@ -100,15 +103,15 @@ def main(argv: list[str] | None = None) -> int:
     for set_name, res in results.items():
         print(file=log)
         print(f"{set_name} ({len(page_sets[set_name])} pages)", file=log)
-        print(f"{'system':<16} {'pages/s (median)':>17} {'min':>8} {'max':>8} {'ms/page':>9} {'s/run':>8}", file=log)
+        print(f"{'system':<21} {'pages/s (median)':>17} {'min':>8} {'max':>8} {'ms/page':>9} {'s/run':>8}", file=log)
         for name, r in res.items():
-            print(f"{name:<16} {r['median_pages_per_s']:>17.1f} {r['min_pages_per_s']:>8.1f} "
+            print(f"{name:<21} {r['median_pages_per_s']:>17.1f} {r['min_pages_per_s']:>8.1f} "
                   f"{r['max_pages_per_s']:>8.1f} {1000 / r['median_pages_per_s']:>9.2f} "
                   f"{r['median_seconds_per_run']:>8.3f}", file=log)
         ratios[set_name] = {}
         if "trafilatura" in res:
             base = res["trafilatura"]["run_seconds"]
-            for name in ("cleaner", "cleaner-generic"):
+            for name in ("cleaner", "cleaner-generic", "trafilatura-precision"):
                 if name in res:
                     # Run i of every system ran back to back: the ratio of each
                     # run is taken under the same machine load, then the median.

@@ -13,6 +13,8 @@ Every peer runs with its **default options** and decodes the bytes itself, as
 a user calling it on a downloaded page would.
 
 - ``trafilatura_html``: ``trafilatura.extract(page, url=url, output_format="txt")``.
+- ``trafilatura_precision_html``: the same with ``favor_precision=True``, its
+  documented switch for pages where boilerplate leaks.
 - ``readability_html``: readability-lxml's ``Document(page, url=url).summary()``,
   the summary HTML rendered to lines by the cleaner's own block renderer.
 - ``justext_html(language)``: jusText on the page with the named stoplist.
@@ -34,6 +36,7 @@ __all__ = [
     "justext_stoplist_name",
     "PEERS",
     "trafilatura_html",
+    "trafilatura_precision_html",
     "readability_html",
     "justext_html",
     "resiliparse_html",
@@ -134,6 +137,16 @@ def trafilatura_html(page: bytes | str, url: str | None = None) -> str:
     return trafilatura.extract(page, url=url, output_format="txt") or ""
 
 
+def trafilatura_precision_html(page: bytes | str, url: str | None = None) -> str:
+    """trafilatura with ``favor_precision=True``, every other option at its
+    default (as ``trafilatura_html``): the switch trafilatura documents for
+    pages where it keeps too much (stricter pruning of link-dense and
+    boilerplate sections; the fallbacks still run, fast=False)."""
+    import trafilatura
+
+    return trafilatura.extract(page, url=url, output_format="txt", favor_precision=True) or ""
+
+
 def readability_html(page: bytes | str, url: str | None = None) -> str:
     """readability-lxml (default options): ``Document(page, url=url).summary()``.
 
@@ -201,6 +214,7 @@ def resiliparse_html(page: bytes | str, url: str | None = None) -> str:
 #: HTML peers by benchmark name; jusText's entry is built per stoplist language.
 HTML_PEERS = {
     "trafilatura": trafilatura_html,
+    "trafilatura-precision": trafilatura_precision_html,
     "readability": readability_html,
     "justext": justext_html,
     "resiliparse": resiliparse_html,
@@ -208,6 +222,7 @@ HTML_PEERS = {
 #: The module each HTML peer imports (to skip a peer that is not installed).
 HTML_PEER_MODULES = {
     "trafilatura": "trafilatura",
+    "trafilatura-precision": "trafilatura",
     "readability": "readability",
     "justext": "justext",
     "resiliparse": "resiliparse.extract.html2text",

@@ -29,6 +29,11 @@ SKIP_TAGS = frozenset(
     """script style noscript template iframe svg canvas object embed head title meta link
     select option button input textarea video audio picture source""".split()
 )
+#: Elements that never hold article text, removed from the tree before the
+#: generic extractor reads it: trafilatura would drop them too, after
+#: parsing them (scripts and inline styles are often half of a page's
+#: bytes), and the body finder would count a script's commas as prose.
+NEVER_TEXT = ["script", "style", "noscript", "template", "svg"]
 #: Elements whose text can be a widget's heading (drop_heading).
 HEADING_CSS = "h1, h2, h3, h4, h5, h6, strong, b, .title, .judul, header, span"
 
@@ -216,8 +221,9 @@ def only_node(root: LexborHTMLParser | LexborNode, css: str) -> LexborNode | Non
     return nodes[0] if len(nodes) == 1 else None
 
 
-def render_lines(root: LexborNode) -> list[Line]:
-    """Render a subtree to text lines, iteratively (deep trees cannot overflow the stack)."""
+def render_lines(root: LexborNode, skip: frozenset[str] = frozenset()) -> list[Line]:
+    """Render a subtree to text lines, iteratively (deep trees cannot overflow
+    the stack); elements named in `skip` are left out with their content."""
     lines: list[Line] = []
     buf: list[str] = []
 
@@ -237,7 +243,7 @@ def render_lines(root: LexborNode) -> list[Line]:
         if tag == "-text":
             buf.append(node.text_content or "")
             continue
-        if tag in SKIP_TAGS or tag == "-comment":
+        if tag in SKIP_TAGS or tag == "-comment" or tag in skip:
             continue
         if tag == "br":
             flush()

@@ -90,7 +90,7 @@ def test_html_page_without_a_layout_says_the_generic_extractor_ran(tmp_path):
     assert result.exit_code == 0, result.output
     assert "extractor: generic" in result.stdout
     assert "layout: generic" in result.stdout
-    assert "no site layout: the generic extractor (trafilatura) ran" in result.stdout
+    assert "no site layout: trafilatura fast pass: score" in result.stdout
     assert "GEN-H01 drop: Judul berita yang panjang" in result.stdout
 
 
