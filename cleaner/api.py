@@ -152,6 +152,7 @@ class Cleaner:
         removed = []
         timings = [("decode", decoded - started)]
         extractor, layout, reason, tried, url = TEXT_LINES, None, "", (), page.url
+        confidence, candidates = None, ()
         if kind == HTML:
             tree = H.parse_html(content)
             parsed = time.perf_counter()
@@ -162,6 +163,7 @@ class Cleaner:
                 record.note("site", self._site_note(match))
             html = run_html_stage(tree, self.layouts_for(site), self.html_rules(), url, removed, record)
             lines, extractor, layout, reason, tried = html.lines, html.extractor, html.layout, html.reason, html.tried
+            confidence, candidates = html.confidence, html.candidates
             timings += [("parse", parsed - decoded), ("html", time.perf_counter() - parsed)]
         else:
             match = self.detect(site=page.site, url=url, path=page.relpath, text=content)
@@ -197,6 +199,8 @@ class Cleaner:
             layout=layout.id if layout is not None else (GENERIC_LAYOUT if kind == HTML else None),
             layouts_tried=tried,
             reason=reason,
+            confidence=confidence,
+            candidates=candidates,
             id=page.id,
             source=page.source,
             kind=kind,

@@ -58,7 +58,7 @@ IN_FLIGHT_PER_WORKER = 3
 #: The keys of every manifest line, in this order (None where they do not apply).
 MANIFEST_FIELDS = (
     "id", "input", "output", "url", "status", "site", "site_source", "extractor", "layout", "reason", "layouts_tried",
-    "fired", "chars_in", "chars_out", "error", "fingerprint",
+    "confidence", "fired", "chars_in", "chars_out", "error", "fingerprint",
 )
 
 #: The drift alarm (BatchSummary.drift): a layout's share of its site's HTML
@@ -185,6 +185,7 @@ def manifest_line(outcome: PageOutcome, output: str | None, fingerprint: str | N
         "site": outcome.site, "site_source": outcome.site_source, "extractor": outcome.extractor if ok else None,
         "layout": outcome.layout if ok else None, "reason": (outcome.reason or None) if ok else None,
         "layouts_tried": list(outcome.layouts_tried) if ok and outcome.layouts_tried else None,
+        "confidence": rounded(outcome.confidence) if ok else None,
         "fired": outcome.fired if ok else None, "chars_in": outcome.chars_in if outcome.status != DUPLICATE else None,
         "chars_out": outcome.chars_out if ok else None, "error": outcome.error, "fingerprint": fingerprint,
     }
@@ -193,9 +194,15 @@ def manifest_line(outcome: PageOutcome, output: str | None, fingerprint: str | N
 def jsonl_record(outcome: PageOutcome) -> dict:
     """A page's record in a JSONL output."""
     return {
-        "id": outcome.id, "url": outcome.url, "site": outcome.site, "layout": outcome.layout, "text": outcome.text,
+        "id": outcome.id, "url": outcome.url, "site": outcome.site, "layout": outcome.layout,
+        "confidence": rounded(outcome.confidence), "text": outcome.text,
         "removed": [{"rule": r.rule_id, "text": r.text} for r in outcome.removed], "fired": outcome.fired,
     }
+
+
+def rounded(confidence: float | None) -> float | None:
+    """A confidence as records carry it: three decimals are all it means."""
+    return round(confidence, 3) if confidence is not None else None
 
 
 def json_line(record: dict) -> str:

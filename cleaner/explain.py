@@ -67,6 +67,8 @@ class Explanation:
     extractor: str  # "text", "site-body", "generic" or "generic-large"
     layout: str | None  # HTML: the layout that recognised the page, or "generic"
     layouts_tried: list[str]  # HTML: the site's layouts that did not match, and why
+    confidence: float | None  # the generic path: its estimate of its token F1
+    candidates: list  # the generic path: its candidate extractions (extract.Candidate)
     body_note: str  # HTML: which layout and body, or why none and what the generic extractor did
     node_drops: list[Removal]
     rows: list[Row]
@@ -136,6 +138,8 @@ def explain_page(
         extractor=outcome.extractor if html else TEXT_LINES,
         layout=outcome.layout,
         layouts_tried=list(outcome.layouts_tried),
+        confidence=outcome.confidence,
+        candidates=list(outcome.candidates),
         body_note=outcome.reason if html else "",
         node_drops=list(outcome.trace.nodes),
         rows=rows,
@@ -254,6 +258,11 @@ def render(expl: Explanation) -> list[Text]:
         if expl.layouts_tried:
             out.append(Text("layouts that did not match:", style="bold"))
             out.extend(Text(f"  {why}") for why in expl.layouts_tried)
+        if expl.candidates:
+            out.append(Text.assemble(("candidates: ", "bold"), ", ".join(
+                f"{c.name} {c.score:.2f}{' (chosen)' if c.chosen else ''} {c.chars} chars" for c in expl.candidates)))
+        if expl.confidence is not None:
+            out.append(Text.assemble(("confidence: ", "bold"), f"{expl.confidence:.2f} (the extraction's estimated token F1)"))
         where = "inside the body" if expl.body_rule else "from the page"
         out.append(Text(f"nodes dropped {where} ({len(expl.node_drops)}):", style="bold"))
         for r in expl.node_drops:
@@ -295,6 +304,8 @@ def to_dict(expl: Explanation) -> dict:
         "extractor": expl.extractor,
         "layout": expl.layout,
         "layouts_tried": expl.layouts_tried,
+        "confidence": expl.confidence,
+        "candidates": [{"name": c.name, "score": c.score, "chars": c.chars, "chosen": c.chosen} for c in expl.candidates],
         "body_rule": expl.body_rule,
         "body": expl.body_note or None,
         "node_drops": [{"rule": r.rule_id, "phase": r.phase, "text": r.text} for r in expl.node_drops],

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from selectolax.lexbor import LexborHTMLParser
 
-from .extract import extract_generic
+from .extract import Candidate, extract_generic
 from .html import render_lines
 from .layouts import Layout, recognise
 from .page import SITE_BODY, Line, Removal, Trace
@@ -33,6 +33,8 @@ class HtmlResult:
     layout: Layout | None  # the recognised layout (None: the generic path)
     reason: str  # one line: which layout and body, or why none and what the generic extractor did
     tried: tuple[str, ...] = ()  # the layouts that did not match, and why
+    confidence: float | None = None  # the generic extractor's estimate of its token F1 (None on a layout's body)
+    candidates: tuple[Candidate, ...] = ()  # the generic extractor's candidates, with their scores
 
 
 def prune(run: HtmlRun, *rule_groups: Mapping[str, Sequence[Rule]]) -> HtmlRun:
@@ -55,4 +57,5 @@ def run_html_stage(tree: LexborHTMLParser, layouts: Sequence[Layout], global_rul
         return HtmlResult(render_lines(run.body), SITE_BODY, found.layout, found.reason, found.tried)
     prune(HtmlRun(tree, removed, trace), global_rules)
     generic = extract_generic(tree, url)
-    return HtmlResult(generic.lines, generic.extractor, None, f"{found.reason}: {generic.reason}", found.tried)
+    return HtmlResult(generic.lines, generic.extractor, None, f"{found.reason}: {generic.reason}", found.tried,
+                      generic.confidence, generic.candidates)

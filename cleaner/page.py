@@ -160,6 +160,11 @@ class PageOutcome:
     layout: str | None = None
     layouts_tried: tuple[str, ...] = ()  # the site's layouts that did not match the page, and why
     reason: str = ""  # one line: which layout and body, or why none and what the generic extractor did (HTML pages)
+    # Pages of the generic path: how good the extraction is likely to be, an
+    # estimate of its token F1 (0-1) calibrated on labelled pages (content_score.py);
+    # None for a scraped text or a layout's body.
+    confidence: float | None = None
+    candidates: tuple = field(default=(), repr=False, compare=False)  # the generic extractor's candidates (extract.Candidate)
     status: str = OK
     error: str | None = None  # one line naming the page and the problem
     failure: str | None = None  # the kind of error, one of FAILURES

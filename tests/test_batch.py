@@ -179,7 +179,7 @@ def test_jsonl_output_to_a_file_holds_text_and_removed_pieces_per_rule(tmp_path)
     records = {r["id"]: r for r in jsonl_records(tmp_path / "clean.jsonl")}
     assert set(records) == {"elsewhere.example/b", "misc/c", "suara.com/a"}
     suara = records["suara.com/a"]
-    assert set(suara) == {"id", "url", "site", "layout", "text", "removed", "fired"}
+    assert set(suara) == {"id", "url", "site", "layout", "confidence", "text", "removed", "fired"}
     assert suara["text"] == SUARA_CLEAN.rstrip("\n") and suara["site"] == "suara.com"
     assert {(r["rule"], r["text"]) for r in suara["removed"]} == {("GEN-T13", "Baca Juga: Judul Lain"), ("SUA-T03", "Suara.com - ")}
     assert suara["fired"] == {"GEN-T13": 1, "SUA-T03": 1}

@@ -91,6 +91,8 @@ def test_html_page_without_a_layout_says_the_generic_extractor_ran(tmp_path):
     assert "extractor: generic" in result.stdout
     assert "layout: generic" in result.stdout
     assert "no site layout: trafilatura fast pass: score" in result.stdout
+    assert "candidates: fast " in result.stdout and "(chosen)" in result.stdout
+    assert "confidence: " in result.stdout and "(the extraction's estimated token F1)" in result.stdout
     assert "GEN-H01 drop: Judul berita yang panjang" in result.stdout
 
 

@@ -8,7 +8,7 @@
 Text in, text out: `doc.text` is replaced by the cleaned article body (HTML is
 sniffed and extracted in the default `mode="auto"`), the site comes from the
 URL in `doc.metadata[url_key]`, and `site`, `site_source`, `extractor` and (HTML
-pages) `layout` are written to `doc.metadata`. Stats (datatrove's `stats.json`): `total`,
+pages) `layout` and, on the generic path, `confidence` are written to `doc.metadata`. Stats (datatrove's `stats.json`): `total`,
 `forwarded`, `dropped`, `dropped_empty`, `clean_error`, one `rule_<id>` per
 rule that fired (its total is the number of pieces removed, its `n` the
 number of documents), `site_<domain>` / `site_none`, and `extractor_<kind>`.
@@ -153,6 +153,8 @@ class CleanerStep(PipelineStep):
                     doc.metadata["extractor"] = result.extractor
                     if result.layout is not None:
                         doc.metadata["layout"] = result.layout
+                    if result.confidence is not None:
+                        doc.metadata["confidence"] = round(result.confidence, 3)
             if result is None and self.on_error == "drop":
                 self.stat_update(StatHints.dropped)
                 continue
