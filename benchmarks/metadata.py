@@ -1,0 +1,270 @@
+#!/usr/bin/env python3
+"""Page metadata: accuracy of the title and the publication date against
+hand-labelled gold, and cost per page; cleaner.metadata.page_metadata beside
+trafilatura's extract_metadata (which dates pages with htmldate, as
+trafilatura users get it).
+
+Accuracy. benchmarks/gold/metadata.jsonl holds, for the 22 pages of
+<corpus>/dev/html and the 8 tribunnews pool pages labelled in
+benchmarks/gold/tribunnews-pool, the headline and the publication day as
+each page states them to a reader (its visible headline and date line),
+read by hand from the page. Per set: title exact match (after whitespace
+normalisation), title token F1 (lowercased \\w+ tokens, bag of words, macro
+mean over pages) and date exact match (the day, YYYY-MM-DD). A system that
+gives no title or date scores 0 on that page.
+
+- cleaner: ``page_metadata(parse_html(parser_input(page)))``: the page's bytes
+  parsed as the engine parses them, no URL given (the dev pages have none).
+- trafilatura: ``trafilatura.extract_metadata(page_bytes)``, defaults
+  (extensive date search, htmldate with original dates); its ``date`` is
+  already YYYY-MM-DD.
+
+Cost (``--timing``): the tribunnews pool (47 pages of <corpus>/dev/html-pool,
+the site path's yardstick) and generic-dev (150 English WCXB pages), read
+into memory as bytes. Each run times one pass of every system over a set, one
+system after the other (so a run's systems share the machine's state), N runs
+(default 7); reported: the median ms per page, pinned to one core
+(``--core``, default 1).
+
+- ``cleaner metadata``: page_metadata on the tree the engine already has
+  (trees parsed once, outside the timing): what metadata adds to a page;
+- ``cleaner parse+metadata``: parse_html + page_metadata, for scale;
+- ``cleaner clean_html``: the whole engine on the page (shipped rules,
+  path=relpath), for scale: what share of a page's cost metadata would be;
+- ``trafilatura extract_metadata``: from the bytes (its own lxml parse
+  included, as trafilatura users call it);
+- ``lxml parse (trafilatura.utils.load_html)``: that parse alone, for scale.
+
+Run from the repo root:
+  python benchmarks/metadata.py [--per-page] [--timing [--runs 7]] [--agreement] [--json out.json]
+
+``--agreement`` compares the two systems' titles and dates on generic-dev,
+which has no metadata gold: how often they agree, and the pages where they
+differ (to check by hand).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import shlex
+import statistics
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+from _common import BENCH_DIR, DEFAULT_CORPUS, WCXB_ATTRIBUTION, load_pages, write_json
+
+GOLD = BENCH_DIR / "gold" / "metadata.jsonl"
+#: The gold's pages come in two sets, told apart by their folder.
+GOLD_SETS = (("dev", "dev/html/"), ("tribunnews-pool", "dev/html-pool/"))
+TIMING_SETS = {"tribunnews-pool": "dev/html-pool", "generic-dev": "generic-dev/html"}
+_TOKEN = re.compile(r"\w+")
+
+
+def norm(text: str | None) -> str:
+    return " ".join((text or "").split())
+
+
+def tokens(text: str | None) -> list[str]:
+    return _TOKEN.findall((text or "").lower())
+
+
+def token_f1(pred: str | None, gold: str) -> float:
+    p, g = Counter(tokens(pred)), Counter(tokens(gold))
+    common = sum((p & g).values())
+    if not common:
+        return 0.0
+    precision, recall = common / sum(p.values()), common / sum(g.values())
+    return 2 * precision * recall / (precision + recall)
+
+
+# --- the systems ---------------------------------------------------------------
+
+
+def cleaner_metadata(data: bytes, source: str) -> dict:
+    from cleaner.html import parse_html, parser_input
+    from cleaner.metadata import page_metadata
+
+    m = page_metadata(parse_html(parser_input(data, source)))
+    return {"title": m.title, "date": m.date, "authors": list(m.authors)}
+
+
+def trafilatura_metadata(data: bytes, source: str) -> dict:
+    import trafilatura
+
+    m = trafilatura.extract_metadata(data)
+    author = m.author if m is not None else None
+    return {"title": m.title if m is not None else None, "date": m.date if m is not None else None,
+            "authors": [a.strip() for a in author.split(";")] if author else []}
+
+
+SYSTEMS = {"cleaner": cleaner_metadata, "trafilatura": trafilatura_metadata}
+
+
+# --- accuracy ------------------------------------------------------------------
+
+
+def load_gold(corpus: Path) -> list[dict]:
+    rows = [json.loads(line) for line in GOLD.read_text(encoding="utf-8").splitlines() if line.strip()]
+    for row in rows:
+        row["file"] = corpus / row["path"]
+        row["set"] = next(name for name, prefix in GOLD_SETS if row["path"].startswith(prefix))
+    return rows
+
+
+def accuracy(rows: list[dict], log, per_page: bool) -> dict:
+    preds: dict[str, dict[str, dict]] = {name: {} for name in SYSTEMS}
+    for row in rows:
+        data = row["file"].read_bytes()
+        for name, fn in SYSTEMS.items():
+            preds[name][row["path"]] = fn(data, row["path"])
+    results: dict = {}
+    for set_name in [name for name, _ in GOLD_SETS] + ["all"]:
+        subset = [r for r in rows if set_name in ("all", r["set"])]
+        results[set_name] = {}
+        for name in SYSTEMS:
+            ps = [preds[name][r["path"]] for r in subset]
+            results[set_name][name] = {
+                "pages": len(subset),
+                "title_exact": sum(norm(p["title"]) == norm(r["title"]) for p, r in zip(ps, subset)),
+                "title_token_f1": statistics.mean(token_f1(p["title"], r["title"]) for p, r in zip(ps, subset)),
+                "date_exact": sum(p["date"] == r["date"] for p, r in zip(ps, subset)),
+                "date_missing": sum(not p["date"] for p in ps),
+            }
+    print(f"{'set':<16} {'system':<12} {'pages':>5} {'title exact':>12} {'title tokF1':>12} {'date exact':>11}",
+          file=log)
+    print("-" * 72, file=log)
+    for set_name, by_system in results.items():
+        for name, r in by_system.items():
+            print(f"{set_name:<16} {name:<12} {r['pages']:>5} {r['title_exact']:>6}/{r['pages']:<5} "
+                  f"{r['title_token_f1']:>12.3f} {r['date_exact']:>5}/{r['pages']:<5}", file=log)
+    if per_page:
+        print(file=log)
+        for row in rows:
+            for name in SYSTEMS:
+                p = preds[name][row["path"]]
+                t_ok = norm(p["title"]) == norm(row["title"])
+                d_ok = p["date"] == row["date"]
+                if not (t_ok and d_ok):
+                    print(f"{name:<12} {row['path']}", file=log)
+                    if not t_ok:
+                        print(f"    title {p['title']!r}\n     gold {row['title']!r}", file=log)
+                    if not d_ok:
+                        print(f"    date  {p['date']!r}  gold {row['date']!r}", file=log)
+    return {"results": results, "predictions": preds}
+
+
+# --- agreement on pages without gold ----------------------------------------------
+
+
+def agreement(corpus: Path, log) -> dict:
+    pages = load_pages(corpus / TIMING_SETS["generic-dev"])
+    counts = Counter()
+    differ = []
+    for rel, data, _ in pages:
+        a, b = cleaner_metadata(data, rel), trafilatura_metadata(data, rel)
+        for field in ("title", "date"):
+            same = norm(a[field]) == norm(b[field])
+            key = "both none" if same and not a[field] else ("same" if same else
+                                                             "only cleaner" if not b[field] else
+                                                             "only trafilatura" if not a[field] else "differ")
+            counts[f"{field}: {key}"] += 1
+            if not same:
+                differ.append((rel, field, a[field], b[field]))
+    print(f"\ngeneric-dev ({len(pages)} pages, no metadata gold): cleaner vs trafilatura", file=log)
+    for key in sorted(counts):
+        print(f"  {key:<26} {counts[key]:>4}", file=log)
+    for rel, field, a, b in differ:
+        print(f"  {rel} {field}:\n    cleaner     {a!r}\n    trafilatura {b!r}", file=log)
+    print(WCXB_ATTRIBUTION, file=log)
+    return {"counts": dict(counts), "differ": differ}
+
+
+# --- cost ----------------------------------------------------------------------
+
+
+def timing(corpus: Path, runs: int, log) -> dict:
+    import trafilatura
+    from trafilatura.utils import load_html
+
+    from cleaner import Cleaner
+    from cleaner.html import parse_html, parser_input
+    from cleaner.metadata import page_metadata
+
+    cleaner = Cleaner()
+    results: dict = {}
+    for set_name, folder in TIMING_SETS.items():
+        pages = load_pages(corpus / folder)
+        inputs = [(rel, data, parser_input(data, rel)) for rel, data, _ in pages]
+        trees = [parse_html(inp) for _, _, inp in inputs]
+        systems = {
+            "cleaner metadata (tree given)": lambda: [page_metadata(t) for t in trees],
+            "cleaner parse+metadata": lambda: [page_metadata(parse_html(parser_input(d, r))) for r, d, _ in inputs],
+            "cleaner clean_html (whole engine)": lambda: [cleaner.clean_html(d, path=r) for r, d, _ in inputs],
+            "trafilatura extract_metadata": lambda: [trafilatura.extract_metadata(d) for _, d, _ in inputs],
+            "lxml parse (trafilatura load_html)": lambda: [load_html(d) for _, d, _ in inputs],
+        }
+        for fn in systems.values():  # warm-up: imports, caches
+            fn()
+        times: dict[str, list[float]] = {name: [] for name in systems}
+        for _ in range(runs):
+            for name, fn in systems.items():
+                t0 = time.perf_counter()
+                fn()
+                times[name].append((time.perf_counter() - t0) / len(pages) * 1000)
+        results[set_name] = {name: {"median_ms_per_page": statistics.median(ts), "runs_ms_per_page": ts}
+                             for name, ts in times.items()}
+        print(f"\n{set_name} ({len(pages)} pages, {sum(len(d) for _, d, _ in inputs) / 1e6:.2f} MB): "
+              f"ms per page, median of {runs} runs (min-max)", file=log)
+        for name, ts in times.items():
+            print(f"  {name:<38} {statistics.median(ts):8.3f}   ({min(ts):.3f}-{max(ts):.3f})", file=log)
+        if set_name == "generic-dev":
+            print(f"  {WCXB_ATTRIBUTION}", file=log)
+    return results
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="corpus root (default: %(default)s)")
+    ap.add_argument("--per-page", action="store_true", help="list every page a system gets wrong")
+    ap.add_argument("--timing", action="store_true", help="also time both systems (tribunnews pool, generic-dev)")
+    ap.add_argument("--runs", "-n", type=int, default=7, help="timed runs per system and set (default: 7)")
+    ap.add_argument("--core", type=int, default=1, help="pin the timing to this core (default: 1; -1: no pin)")
+    ap.add_argument("--agreement", action="store_true",
+                    help="compare the two systems' titles and dates on generic-dev (no gold there)")
+    ap.add_argument("--json", metavar="PATH", help="also write the results as JSON ('-' = stdout)")
+    args = ap.parse_args(argv)
+    log = sys.stderr if args.json == "-" else sys.stdout
+    import trafilatura
+    import htmldate
+
+    print(f"command: python {shlex.join(sys.argv)}", file=log)
+    print(f"python {platform.python_version()}; trafilatura {trafilatura.__version__}, "
+          f"htmldate {htmldate.__version__}", file=log)
+    payload: dict = {"command": "python " + shlex.join(sys.argv)}
+    rows = load_gold(args.corpus)
+    missing = [r["path"] for r in rows if not r["file"].is_file()]
+    if missing:
+        print(f"error: gold pages missing under {args.corpus}: {', '.join(missing[:3])}", file=sys.stderr)
+        return 2
+    print(f"gold: {GOLD.relative_to(BENCH_DIR.parent)} ({len(rows)} pages, labelled by hand)\n", file=log)
+    payload["accuracy"] = accuracy(rows, log, args.per_page)["results"]
+    if args.agreement:
+        payload["agreement"] = agreement(args.corpus, log)
+    if args.timing:
+        if args.core >= 0 and hasattr(os, "sched_setaffinity"):
+            os.sched_setaffinity(0, {args.core})
+            print(f"\ntiming pinned to core {args.core}", file=log)
+        payload["timing"] = timing(args.corpus, args.runs, log)
+    if args.json:
+        write_json(payload, args.json, log)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
