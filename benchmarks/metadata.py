@@ -57,11 +57,14 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from _common import BENCH_DIR, DEFAULT_CORPUS, WCXB_ATTRIBUTION, load_pages, write_json
+from _common import BENCH_DIR, DEFAULT_CORPUS, WCXB_ATTRIBUTION, load_pages, read_url_index, write_json
 
 GOLD = BENCH_DIR / "gold" / "metadata.jsonl"
 #: The gold's pages come in two sets, told apart by their folder.
-GOLD_SETS = (("dev", "dev/html/"), ("tribunnews-pool", "dev/html-pool/"))
+GOLD_SETS = (("dev", "dev/html/"), ("tribunnews-pool", "dev/html-pool/"), ("wcxb-heldout", "generic-dev/html/"))
+#: The sets the extractor was written while looking at (in-sample); the WCXB
+#: sample was labelled after it was written and before it was run on them.
+IN_SAMPLE = ("dev", "tribunnews-pool")
 TIMING_SETS = {"tribunnews-pool": "dev/html-pool", "generic-dev": "generic-dev/html"}
 _TOKEN = re.compile(r"\w+")
 
@@ -86,18 +89,18 @@ def token_f1(pred: str | None, gold: str) -> float:
 # --- the systems ---------------------------------------------------------------
 
 
-def cleaner_metadata(data: bytes, source: str) -> dict:
+def cleaner_metadata(data: bytes, source: str, url: str | None = None) -> dict:
     from cleaner.html import parse_html, parser_input
     from cleaner.metadata import page_metadata
 
-    m = page_metadata(parse_html(parser_input(data, source)))
+    m = page_metadata(parse_html(parser_input(data, source)), url=url)
     return {"title": m.title, "date": m.date, "authors": list(m.authors)}
 
 
-def trafilatura_metadata(data: bytes, source: str) -> dict:
+def trafilatura_metadata(data: bytes, source: str, url: str | None = None) -> dict:
     import trafilatura
 
-    m = trafilatura.extract_metadata(data)
+    m = trafilatura.extract_metadata(data, default_url=url)
     author = m.author if m is not None else None
     return {"title": m.title if m is not None else None, "date": m.date if m is not None else None,
             "authors": [a.strip() for a in author.split(";")] if author else []}
@@ -111,9 +114,15 @@ SYSTEMS = {"cleaner": cleaner_metadata, "trafilatura": trafilatura_metadata}
 
 def load_gold(corpus: Path) -> list[dict]:
     rows = [json.loads(line) for line in GOLD.read_text(encoding="utf-8").splitlines() if line.strip()]
+    indexes: dict[Path, dict[str, str]] = {}
     for row in rows:
         row["file"] = corpus / row["path"]
         row["set"] = next(name for name, prefix in GOLD_SETS if row["path"].startswith(prefix))
+        folder = corpus / next(prefix for _, prefix in GOLD_SETS if row["path"].startswith(prefix))
+        if folder not in indexes:
+            indexes[folder] = read_url_index(folder)
+        # the page's URL where the corpus records one (WCXB pages; none for the dev pages)
+        row["url"] = indexes[folder].get(row["path"][len(str(folder.relative_to(corpus))) + 1:])
     return rows
 
 
@@ -122,27 +131,39 @@ def accuracy(rows: list[dict], log, per_page: bool) -> dict:
     for row in rows:
         data = row["file"].read_bytes()
         for name, fn in SYSTEMS.items():
-            preds[name][row["path"]] = fn(data, row["path"])
+            preds[name][row["path"]] = fn(data, row["path"], row["url"])
     results: dict = {}
-    for set_name in [name for name, _ in GOLD_SETS] + ["all"]:
-        subset = [r for r in rows if set_name in ("all", r["set"])]
+    for set_name in [name for name, _ in GOLD_SETS] + ["in-sample", "all"]:
+        subset = [r for r in rows if set_name == "all" or r["set"] == set_name
+                  or (set_name == "in-sample" and r["set"] in IN_SAMPLE)]
         results[set_name] = {}
         for name in SYSTEMS:
             ps = [preds[name][r["path"]] for r in subset]
+            dated = [(p, r) for p, r in zip(ps, subset) if r["date"]]
             results[set_name][name] = {
                 "pages": len(subset),
                 "title_exact": sum(norm(p["title"]) == norm(r["title"]) for p, r in zip(ps, subset)),
                 "title_token_f1": statistics.mean(token_f1(p["title"], r["title"]) for p, r in zip(ps, subset)),
-                "date_exact": sum(p["date"] == r["date"] for p, r in zip(ps, subset)),
-                "date_missing": sum(not p["date"] for p in ps),
+                # the day, on the pages that state one
+                "dated_pages": len(dated),
+                "date_exact": sum(p["date"] == r["date"] for p, r in dated),
+                "date_missing": sum(not p["date"] for p, r in dated),
+                # a date given for a page that states none (or no full one)
+                "undated_pages": len(subset) - len(dated),
+                "date_on_undated": sum(bool(p["date"]) for p, r in zip(ps, subset) if not r["date"]),
             }
-    print(f"{'set':<16} {'system':<12} {'pages':>5} {'title exact':>12} {'title tokF1':>12} {'date exact':>11}",
-          file=log)
-    print("-" * 72, file=log)
+    print(f"{'set':<16} {'system':<12} {'pages':>5} {'title exact':>12} {'title tokF1':>12} {'date exact':>11}"
+          f" {'dated undated':>14}", file=log)
+    print("-" * 88, file=log)
     for set_name, by_system in results.items():
         for name, r in by_system.items():
+            undated = f"{r['date_on_undated']}/{r['undated_pages']}" if r["undated_pages"] else "-"
             print(f"{set_name:<16} {name:<12} {r['pages']:>5} {r['title_exact']:>6}/{r['pages']:<5} "
-                  f"{r['title_token_f1']:>12.3f} {r['date_exact']:>5}/{r['pages']:<5}", file=log)
+                  f"{r['title_token_f1']:>12.3f} {r['date_exact']:>5}/{r['dated_pages']:<5} {undated:>14}", file=log)
+    print("(date exact: on the pages that state a date; dated undated: a date given for a page that states no "
+          "full date)", file=log)
+    if any(r["set"] == "wcxb-heldout" for r in rows):
+        print(WCXB_ATTRIBUTION, file=log)
     if per_page:
         print(file=log)
         for row in rows:
@@ -166,8 +187,8 @@ def agreement(corpus: Path, log) -> dict:
     pages = load_pages(corpus / TIMING_SETS["generic-dev"])
     counts = Counter()
     differ = []
-    for rel, data, _ in pages:
-        a, b = cleaner_metadata(data, rel), trafilatura_metadata(data, rel)
+    for rel, data, url in pages:
+        a, b = cleaner_metadata(data, rel, url), trafilatura_metadata(data, rel, url)
         for field in ("title", "date"):
             same = norm(a[field]) == norm(b[field])
             key = "both none" if same and not a[field] else ("same" if same else

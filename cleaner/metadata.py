@@ -45,6 +45,7 @@ import datetime as _dt
 import html as _html
 import json
 import re
+from collections import Counter
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
@@ -400,20 +401,45 @@ def _headline_node(headings: list[LexborNode], title: str | None, site_name: str
             texts.append((node, text, _tokens(text), text != raw))
     if not title:
         return next(((node, text) for node, text, _, _ in texts if node.tag == "h1"), (None, None))
-    want = _tokens(title)
+    # The title's words, and the title without its trailing segments (" | Blog",
+    # " - Section"): a metadata title often is "Headline | Section | Site".
+    wants = [_tokens(title)]
+    for sep in reversed(list(_SUFFIX_SEP.finditer(title))):
+        head_words = _tokens(title[: sep.start()])
+        if len(head_words) >= 3:
+            wants.append(head_words)
     # Same words first, and a heading as it is before one that carried the
-    # site's suffix (that one is a masthead repeating the <title>); then close.
-    for close, suffixed in ((False, False), (False, True), (True, None)):
+    # site's suffix (that one is a masthead repeating the <title>); then close
+    # (the same start, covering most of both: a title cut short, or a
+    # heading that goes on); then similar (the same words but for a few: a
+    # headline reworded for search engines, "7 Ways to Help You Transition to
+    # a Plant Based Diet" for "7 Ways to Transition to a Plant-Based Diet").
+    for how, suffixed in (("same", False), ("same", True), ("close", None), ("similar", None)):
         for tag in ("h1", "h2"):
             for node, text, have, stripped in texts:
                 if node.tag != tag or not have or (suffixed is not None and stripped != suffixed):
                     continue
-                if have == want:
-                    return node, text
-                n = min(len(have), len(want))
-                if close and n >= 4 and have[:n] == want[:n] and n >= 0.6 * max(len(have), len(want)):
-                    return node, text
+                if how == "similar":
+                    if _bag_f1(have, wants[0]) >= _SIMILAR:
+                        return node, text
+                    continue
+                for want in wants:
+                    if have == want:
+                        return node, text
+                    n = min(len(have), len(want))
+                    if how == "close" and n >= 4 and have[:n] == want[:n] and n >= 0.6 * max(len(have), len(want)):
+                        return node, text
     return None, None
+
+
+#: How alike (token F1) a heading and the metadata title must be for the
+#: heading to be taken as the headline when neither starts like the other.
+_SIMILAR = 0.8
+
+
+def _bag_f1(a: list[str], b: list[str]) -> float:
+    common = sum((Counter(a) & Counter(b)).values())
+    return 2 * common / (len(a) + len(b)) if common else 0.0
 
 
 # --- authors -----------------------------------------------------------------------

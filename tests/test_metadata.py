@@ -239,3 +239,21 @@ def test_metadata_is_frozen():
 ])
 def test_find_date(text, day):
     assert find_date(text) == day
+
+
+def test_a_title_with_a_section_segment_finds_its_headline():
+    # "| Blog" names no site; the <h1> starts like the part before it.
+    page = """<html><head><title>Top 7 Kitchen Appliance Trends | Blog</title></head><body>
+    <h1>Top 7 Kitchen Appliance Trends from KBIS &amp; IBS 2025</h1><p>Text.</p></body></html>"""
+    assert meta_of(page).title == "Top 7 Kitchen Appliance Trends from KBIS & IBS 2025"
+
+
+def test_a_headline_reworded_for_search_engines_is_found_with_its_date():
+    # No <h1>; the h2 headline says it a little differently from the <title>,
+    # and the date line above it is the only date on the page.
+    page = """<html><head><title>7 Ways to Transition to a Plant-Based Diet | Koia</title></head><body>
+    <h2>Your cart is empty</h2><div class="meta"><h3>blog | February 01, 2022</h3>
+    <h2>7 Ways to Help You Transition to a Plant Based Diet</h2></div><p>Text.</p></body></html>"""
+    meta = meta_of(page)
+    assert meta.title == "7 Ways to Help You Transition to a Plant Based Diet"
+    assert meta.date == "2022-02-01"
