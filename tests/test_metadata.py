@@ -243,9 +243,9 @@ def test_find_date(text, day):
 
 def test_a_title_with_a_section_segment_finds_its_headline():
     # "| Blog" names no site; the <h1> starts like the part before it.
-    page = """<html><head><title>Top 7 Kitchen Appliance Trends | Blog</title></head><body>
-    <h1>Top 7 Kitchen Appliance Trends from KBIS &amp; IBS 2025</h1><p>Text.</p></body></html>"""
-    assert meta_of(page).title == "Top 7 Kitchen Appliance Trends from KBIS & IBS 2025"
+    page = """<html><head><title>Top 7 Innovative Kitchen Appliance Trends | Blog</title></head><body>
+    <h1>Top 7 Innovative Kitchen Appliance Trends from KBIS &amp; IBS 2025</h1><p>Text.</p></body></html>"""
+    assert meta_of(page).title == "Top 7 Innovative Kitchen Appliance Trends from KBIS & IBS 2025"
 
 
 def test_a_headline_reworded_for_search_engines_is_found_with_its_date():
