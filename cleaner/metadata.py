@@ -476,7 +476,11 @@ def _clean_authors(names: list[str], site_keys: list[str]) -> tuple[str, ...]:
 # --- the page --------------------------------------------------------------------
 
 #: One walk of the body collects what the body may hold: JSON-LD placed there,
-#: headings, <time>, microdata. (lexbor runs a selector list in one pass.)
+#: headings, <time>, microdata (lexbor runs a selector list in one pass).
+#: The walk is most of page_metadata's cost. Measured on the tribunnews pool
+#: (selectolax 1.0.2): this list takes ~0.26 ms a page, and "h1, h2, time"
+#: alone ~0.54 ms, "h1" alone ~0.6 ms: with an attribute selector in the list
+#: lexbor walks faster, so one list is both cheaper and complete.
 _BODY_CSS = 'script[type="application/ld+json"], h1, h2, time, [itemprop]'
 
 
