@@ -26,6 +26,7 @@ from . import html as H
 from .html_stage import run_html_stage
 from .io import InputError, decode
 from .layouts import Layout
+from .metadata import page_metadata
 from .page import ERROR, GENERIC_LAYOUT, HTML, TEXT, TEXT_LINES, Page, PageOutcome, Trace, failed
 from .phases import Rule
 from .rules import SHIPPED_RULES, RuleFile, RuleSet, by_phase, load_rules
@@ -50,7 +51,8 @@ class Cleaner:
     and reported): to measure the generic path, or to clean a site whose
     rule file is known to be stale. `learned` are folders of rules learned
     from a batch (learn.py), loaded last; their site files are used even with
-    `site_rules=False`. `page_timeout`: seconds one page may take in
+    `site_rules=False`. `metadata=False` skips reading an HTML page's title,
+    date and the rest (metadata.py; about 0.3 ms a page). `page_timeout`: seconds one page may take in
     `clean_page` and the conveniences over it (PageTimeoutError after that;
     None: no limit). It is enforced with an alarm, which only the main
     thread receives: in other threads pages run unbounded (the rules are
@@ -59,10 +61,12 @@ class Cleaner:
     """
 
     def __init__(self, rules_dirs: Sequence[Path | str] = (), *, shipped: bool = True, site_rules: bool = True,
-                 learned: Sequence[Path | str] = (), page_timeout: float | None = DEFAULT_PAGE_TIMEOUT):
+                 learned: Sequence[Path | str] = (), page_timeout: float | None = DEFAULT_PAGE_TIMEOUT,
+                 metadata: bool = True):
         self.rules_dirs = tuple(Path(d) for d in rules_dirs)
         self.learned_dirs = tuple(Path(d) for d in learned)
         self.site_rules = site_rules
+        self.metadata = metadata
         if page_timeout is not None and not (math.isfinite(page_timeout) and page_timeout > 0):
             raise ValueError(f"page_timeout must be a positive finite number of seconds or None, not {page_timeout!r}")
         self.page_timeout = page_timeout
@@ -84,7 +88,7 @@ class Cleaner:
             digest.update(version("cleaner").encode())
         except PackageNotFoundError:
             pass
-        digest.update(f"site_rules={self.site_rules};".encode())
+        digest.update(f"site_rules={self.site_rules};metadata={self.metadata};".encode())
         for rf in self.rules.all_files():
             digest.update(f"{rf.path.name}:{rf.digest};".encode())
         return digest.hexdigest()
@@ -92,7 +96,8 @@ class Cleaner:
     def __reduce__(self):
         # Compiled regexes pickle fine, but reloading keeps pickles small and
         # lets worker processes rebuild the exact same rule set.
-        return (_rebuild, (self.rules.folders, self.site_rules, self.rules_dirs, self.learned_dirs, self.page_timeout))
+        return (_rebuild, (self.rules.folders, self.site_rules, self.rules_dirs, self.learned_dirs, self.page_timeout,
+                           self.metadata))
 
     def site_file(self, site: str | None) -> RuleFile | None:
         """The rule file whose rules run on pages of `site` (with site_rules=False, a learned one only)."""
@@ -152,10 +157,15 @@ class Cleaner:
         removed = []
         timings = [("decode", decoded - started)]
         extractor, layout, reason, tried, url = TEXT_LINES, None, "", (), page.url
-        confidence, candidates = None, ()
+        confidence, candidates, metadata = None, (), None
         if kind == HTML:
             tree = H.parse_html(content)
             parsed = time.perf_counter()
+            timings.append(("parse", parsed - decoded))
+            if self.metadata:  # before the HTML stage prunes the tree (headline, <time>, JSON-LD)
+                metadata = page_metadata(tree, url=page.url)
+                timings.append(("metadata", time.perf_counter() - parsed))
+            staged = time.perf_counter()
             url = url or H.page_url(tree)
             match = self.detect(site=page.site, url=url, path=page.relpath)
             site = match.site if match.has_rules else None
@@ -164,7 +174,7 @@ class Cleaner:
             html = run_html_stage(tree, self.layouts_for(site), self.html_rules(), url, removed, record)
             lines, extractor, layout, reason, tried = html.lines, html.extractor, html.layout, html.reason, html.tried
             confidence, candidates = html.confidence, html.candidates
-            timings += [("parse", parsed - decoded), ("html", time.perf_counter() - parsed)]
+            timings.append(("html", time.perf_counter() - staged))
         else:
             match = self.detect(site=page.site, url=url, path=page.relpath, text=content)
             site = match.site if match.has_rules else None
@@ -201,6 +211,7 @@ class Cleaner:
             reason=reason,
             confidence=confidence,
             candidates=candidates,
+            metadata=metadata,
             id=page.id,
             source=page.source,
             kind=kind,
@@ -284,9 +295,10 @@ def _decoded(data: str | bytes, kind: str, source: str) -> str | bytes:
 
 
 def _rebuild(folders: tuple[Path, ...], site_rules: bool, rules_dirs: tuple[Path, ...], learned: tuple[Path, ...],
-             page_timeout: float | None) -> Cleaner:
+             page_timeout: float | None, metadata: bool) -> Cleaner:
     c = Cleaner.__new__(Cleaner)
     c.rules_dirs, c.learned_dirs, c.site_rules, c.page_timeout = rules_dirs, learned, site_rules, page_timeout
+    c.metadata = metadata
     c._load(folders)
     return c
 

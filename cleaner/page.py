@@ -19,6 +19,7 @@ import dataclasses
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath, PurePosixPath
+from typing import Any
 
 #: Page kinds.
 HTML, TEXT = "html", "text"
@@ -165,6 +166,10 @@ class PageOutcome:
     # None for a scraped text or a layout's body.
     confidence: float | None = None
     candidates: tuple = field(default=(), repr=False, compare=False)  # the generic extractor's candidates (extract.Candidate)
+    # HTML pages: what the page says about itself (title, authors, date,
+    # description, site name, language, canonical URL: metadata.Metadata);
+    # None for a scraped text or with Cleaner(metadata=False).
+    metadata: Any = None
     status: str = OK
     error: str | None = None  # one line naming the page and the problem
     failure: str | None = None  # the kind of error, one of FAILURES

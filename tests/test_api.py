@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from cleaner import Cleaner, clean, clean_many
-from conftest import SAMPLES
+from conftest import LAYOUT_SAMPLES, SAMPLES
 
 PAGES = sorted(p for p in (SAMPLES / "raw").rglob("*") if p.is_file())
 
@@ -84,3 +84,13 @@ def test_an_outer_timer_is_kept_and_fires_after_a_page():
 def test_a_page_timeout_must_be_a_positive_finite_number(timeout):
     with pytest.raises(ValueError, match="page_timeout must be a positive finite number"):
         Cleaner(page_timeout=timeout)
+
+
+def test_an_html_pages_metadata_comes_with_its_text():
+    page = (LAYOUT_SAMPLES / "tribunnews.com" / "techno-artikel_154.html").read_bytes()
+    meta = Cleaner().clean_html(page).metadata
+    assert (meta.date, meta.language, meta.site_name) == ("2024-10-29", "id", "Tribunnews.com")
+    assert meta.title.startswith("Pasar Game Nasional Capai Rp5,789 Triliun")
+    assert Cleaner(metadata=False).clean_html(page).metadata is None
+    assert Cleaner(metadata=False).fingerprint() != Cleaner().fingerprint()
+    assert clean("Isi berita.").metadata is None  # a scraped text carries what its export had, in its fields
