@@ -190,6 +190,7 @@ class Cleaner:
             timings=tuple(timings),
             input_lines=tuple(lines),
             trace=record,
+            fields=page.fields,
         )
 
     def _site_note(self, match: SiteMatch) -> str:

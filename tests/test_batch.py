@@ -514,7 +514,7 @@ def test_ids_from_exports_can_never_put_an_output_outside_the_output_folder(tmp_
     out = tmp_path / "deep" / "out"
     before = snapshot(tmp_path, skip=out)
     for export, extra in [("x.jsonl", []), ("x.csv", ["--id-field", "key", "--url-field", "link"]), ("x.warc", [])]:
-        result = run("clean", inputs / export, "-o", out / export, "-j", "1", "-q", *extra)
+        result = run("clean", inputs / export, "--format", "txt", "-o", out / export, "-j", "1", "-q", *extra)  # a folder named x.jsonl
         assert result.exit_code == 0, result.stderr
         outputs = list((out / export).rglob("*.txt"))
         assert len(outputs) == (4 if export == "x.warc" else len(HOSTILE_IDS))
