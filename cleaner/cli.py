@@ -293,7 +293,8 @@ def clean(
     if learn:
         cleaner = learn_first(cleaner, inputs, fields, options, rules, quiet=quiet)
     columns = (SpinnerColumn(), MofNCompleteColumn(), TextColumn("pages"), TimeElapsedColumn(), TextColumn("{task.fields[rate]}"))
-    with Progress(*columns, console=err, transient=True, disable=quiet) as progress:
+    # no bar when stderr is a log file (a bar there is a blank line; the summary says it all)
+    with Progress(*columns, console=err, transient=True, disable=quiet or not err.is_terminal) as progress:
         task = progress.add_task("clean", total=None, rate="")
         counted = {"pages": 0, "shown": 0.0}
 
@@ -307,7 +308,7 @@ def clean(
                 progress.update(task, completed=counted["pages"], rate=f"{rate:.0f} pages/s")
 
         run = BatchRun(cleaner, options, on_page=advance)
-        if not quiet:
+        if not progress.disable:
             count_in_background(progress, task, inputs)
 
         def skipped(path: Path, kind) -> None:
@@ -316,13 +317,18 @@ def clean(
             if kind.reason == BINARY and total:  # counted as a page by its name: not one after all
                 progress.update(task, total=total - 1)
 
+        unusable = None
         try:
             with stop_on_signals(run):
                 summary = run.run(iter_pages(inputs, fields, on_skip=skipped))
         except KeyboardInterrupt:  # asked twice: stopped at once
             summary = run.summary
         except OutputError as exc:
-            raise fail(escape(str(exc)), EXIT_USAGE) from None
+            unusable = exc
+        if unusable is not None:
+            progress.stop()
+    if unusable is not None:
+        raise fail(escape(str(unusable)), EXIT_USAGE)
     if summary.stdout_closed:
         raise stdout_closed()
     if not quiet:

@@ -6,6 +6,7 @@ real subprocess for the kill test) on small pages made in tmp_path or on the
 shipped samples/raw."""
 
 import csv
+import gzip
 import io
 import json
 import os
@@ -56,7 +57,13 @@ def manifest(path: Path) -> list[dict]:
 
 
 def jsonl_records(path: Path) -> list[dict]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    """The records of a JSONL output (plain or gzip) or a parquet one."""
+    if path.name.endswith(".parquet"):
+        import pyarrow.parquet as pq
+
+        return [{**r, "fired": dict(r["fired"])} for r in pq.read_table(path).to_pylist()]  # a map reads back as pairs
+    with (gzip.open if path.name.endswith(".gz") else open)(path, "rt", encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh]
 
 
 def txt_outputs(out: Path) -> dict[str, str]:
@@ -424,7 +431,7 @@ def test_next_run_repairs_a_jsonl_output_cut_by_a_kill(tmp_path):
     assert len(jsonl_records(out)) == 3
 
 
-@pytest.mark.parametrize("fmt", ["txt", "jsonl"])
+@pytest.mark.parametrize("fmt", ["txt", "jsonl", "jsonl.gz", "parquet"])
 def test_a_run_killed_halfway_then_rerun_gives_the_same_outputs_as_one_clean_run(tmp_path, fmt):
     """SIGKILL a real `python -m cleaner.cli clean --jobs 2` process when about
     half the pages are recorded, run it again, and compare with a single
@@ -442,12 +449,12 @@ def test_a_run_killed_halfway_then_rerun_gives_the_same_outputs_as_one_clean_run
     assert len(ids) == n_pages
 
     reference = tmp_path / "reference"
-    ref_out = reference if fmt == "txt" else reference / "all.jsonl"
-    assert run("clean", src, "--format", fmt, "-o", ref_out, "-j", "1", "-q").exit_code == 0
+    ref_out = reference if fmt == "txt" else reference / f"all.{fmt}"
+    assert run("clean", src, "-o", ref_out, "-j", "1", "-q").exit_code == 0
 
-    out = tmp_path / "out" if fmt == "txt" else tmp_path / "out" / "all.jsonl"
+    out = tmp_path / "out" if fmt == "txt" else tmp_path / "out" / f"all.{fmt}"
     man = out / ".cleaner-manifest.jsonl" if fmt == "txt" else Path(f"{out}.manifest.jsonl")
-    command = [sys.executable, "-m", "cleaner.cli", "clean", str(src), "--format", fmt, "-o", str(out), "--jobs", "2", "-q"]
+    command = [sys.executable, "-m", "cleaner.cli", "clean", str(src), "-o", str(out), "--jobs", "2", "-q"]
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
     proc = subprocess.Popen(command, cwd=tmp_path, env=env, start_new_session=True, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 30
@@ -474,7 +481,7 @@ def test_a_run_killed_halfway_then_rerun_gives_the_same_outputs_as_one_clean_run
         records = jsonl_records(out)  # every line valid JSON
         assert sorted(r["id"] for r in records) == sorted(ids)  # each page once
         assert {r["id"]: r for r in records} == {r["id"]: r for r in jsonl_records(ref_out)}
-    assert not [p for p in tmp_path.rglob("*") if p.name.endswith(".tmp")]
+    assert not [p for p in tmp_path.rglob("*") if p.name.endswith((".tmp", ".pending.jsonl"))]
     entries = manifest(man)  # every line valid JSON
     assert len(entries) == n_pages and {e["status"] for e in entries} == {"ok"}
     assert sorted(e["id"] for e in entries) == sorted(ids)  # one line per page, no id twice
