@@ -34,6 +34,7 @@ import errno
 import hashlib
 import json
 import os
+import select
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -551,6 +552,12 @@ class BatchRun:
         self.summary.add(outcome)
         self.on_page(outcome)
 
+    def _check_stdout(self) -> None:
+        """Raise BrokenPipeError once the reader of standard output has gone
+        (a pipe whose reader closed reports POLLERR), without writing to it."""
+        if reader_gone(sys.stdout):
+            raise BrokenPipeError(errno.EPIPE, "standard output closed")
+
     def request_stop(self, reason: str) -> None:
         """Stop taking new pages (e.g. on Ctrl-C): the pages in progress are
         finished and recorded, the rest are left for the next run."""
@@ -593,6 +600,8 @@ class BatchRun:
         worker_options = replace(o, manifest=None, jsonl=o.jsonl and Path("-"))  # workers only need to know the mode
         work = partial(clean_and_store, self.cleaner, worker_options)
         pool = self._pool = WorkerPool(o.jobs, work, lost_page, o.page_timeout, CHUNK_PAGES)
+        if self._jsonl is sys.stdout:
+            pool.watch = self._check_stdout  # `| head` ends the run at once, even while pages are slow
         try:
             self._feed(pool, pages)
         except BaseException:  # a second Ctrl-C, a full disk: the workers go at once
@@ -646,6 +655,19 @@ class BatchRun:
                 self.on_page(None)
                 continue
             yield page, fp
+
+
+def reader_gone(stream) -> bool:
+    """True when `stream` is a pipe whose reading end is closed (POSIX poll; False elsewhere or for files)."""
+    if not hasattr(select, "poll"):
+        return False
+    try:
+        fd = stream.fileno()
+    except (AttributeError, OSError, ValueError):  # replaced by a test harness, or closed
+        return False
+    poller = select.poll()
+    poller.register(fd, 0)  # no events asked for: errors and hang-ups are always reported
+    return any(events & (select.POLLERR | select.POLLHUP) for _, events in poller.poll(0))
 
 
 def default_jobs() -> int:

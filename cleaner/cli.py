@@ -106,10 +106,10 @@ def print_summary(summary: BatchSummary, seconds: float) -> None:
         table = Table("site", "pages", box=box.SIMPLE_HEAD, title="Pages per site")
         for site, n in summary.sites.most_common(SITES_SHOWN):
             table.add_row(site, str(n))
+        err.print(table)
         if len(summary.sites) > SITES_SHOWN:
             rest = summary.sites.most_common()[SITES_SHOWN:]
-            table.caption = f"and {len(rest)} more site(s), {sum(n for _, n in rest)} page(s) (see the manifest)"
-        err.print(table)
+            err.print(f"  and {len(rest)} more site(s), {sum(n for _, n in rest)} page(s) (see the manifest)", soft_wrap=True)
     if summary.fired:
         err.print("rules that fired most: " + ", ".join(f"{rule} {n}" for rule, n in summary.fired.most_common(8)), soft_wrap=True)
     for warning in summary.drift():

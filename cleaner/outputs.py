@@ -187,6 +187,7 @@ def _merge_parquet(output: Output, tmp: Path, keep_old: bool, pending: Path, las
                     learn(name, pa.array([record.get(name) for record in batch]).type)
                 except (pa.ArrowInvalid, pa.ArrowTypeError):
                     as_json.add(name)
+                    types.setdefault(name, pa.string())
         schema = pa.schema([(name, pa.string() if name in as_json else dtype) for name, dtype in types.items()])
 
         def conform(table):

@@ -566,7 +566,7 @@ def guarded(path: Path, pages: Iterator[Page], prefix: str = "") -> Iterator[Pag
         yield from pages
     except (InputError, FormatError, OSError, EOFError, UnicodeDecodeError, csv.Error, ValueError) as exc:
         # the rest of this export is lost; the batch goes on with the other inputs
-        message = str(exc) if isinstance(exc, InputError) else f"{path}: cannot read: {exc}"
+        message = str(exc) if isinstance(exc, InputError) else f"{path}: {exc}" if isinstance(exc, FormatError) else f"{path}: cannot read: {exc}"
         name = safe_id(path.name, "export") + "/unreadable"
         yield Page(b"", id=f"{prefix}/{name}" if prefix else name, source=str(path), error=message)
 

@@ -156,6 +156,7 @@ class WorkerPool:
         self._barren_breaks = 0
         self.gave_up: str | None = None  # why the pool stopped restarting, if it did
         self.workers_lost = False  # a worker died or was killed: it may have left a temporary file
+        self.watch: Callable[[], None] | None = None  # called at every poll: may raise to end the wait (see BatchRun)
         self._start()
 
     def _start(self) -> None:
@@ -224,6 +225,8 @@ class WorkerPool:
         """The futures done within POLL_SECONDS; a stuck worker is killed meanwhile."""
         finished, _ = wait(futures, timeout=POLL_SECONDS, return_when=FIRST_COMPLETED)
         self._kill_overdue()
+        if self.watch is not None:
+            self.watch()
         return finished
 
     def _kill_overdue(self) -> None:

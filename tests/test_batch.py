@@ -595,3 +595,57 @@ def test_long_names_near_the_file_system_limit_are_written(tmp_path):
     assert run("clean", export, "-o", tmp_path / "out2", "-j", "1", "-q").exit_code == 0
     (written,) = (tmp_path / "out2").rglob("*.txt")
     assert len(written.name.encode()) <= 255 and written.read_text() == "Isi.\n"
+
+
+# -- standard output closed by its reader (`| head`) ---------------------------------------------------
+
+
+def session_processes(sid: int) -> list[int]:
+    """Live processes of a session (the run, its workers), from /proc."""
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[3]) == sid and fields[0] != "Z":  # field 6 of stat: the session; skip zombies
+                pids.append(int(entry.name))
+    return pids
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+def test_a_closed_standard_output_ends_the_run_at_once_with_no_worker_left(tmp_path):
+    """`cleaner clean in --format jsonl -o - | head -1`: the run stops when
+    head goes, quietly (exit 141, as a shell reports a tool SIGPIPE ended),
+    and kills its workers. Three runs here; benchmarks/pipe_head.py runs 20."""
+    src = tmp_path / "in"
+    samples = sorted(RAW.rglob("*.txt"))
+    for i in range(600):
+        shutil.copy(samples[i % len(samples)], write(src / samples[i % len(samples)].parent.name / f"{i:04d}.txt", b""))
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+    command = [sys.executable, "-m", "cleaner", "clean", str(src), "--format", "jsonl", "-o", "-", "--jobs", "2"]
+    for _ in range(3):
+        proc = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+        first = json.loads(proc.stdout.readline())  # one record, then the reader goes
+        proc.stdout.close()
+        try:
+            stderr = proc.communicate(timeout=60)[1].decode()  # a guard against a hang, not a timing
+        finally:
+            leftover = session_processes(proc.pid)
+            for pid in leftover:
+                os.kill(pid, signal.SIGKILL)
+        assert first["text"]
+        assert proc.returncode == 141 and stderr == "", stderr
+        assert leftover == []
+
+
+def test_the_summary_says_what_its_site_table_leaves_out(tmp_path):
+    src = tmp_path / "in"
+    for i in range(20):
+        write(src / f"site{i:02d}.example" / "a.txt", "Isi berita.\n")
+    write(src / "site00.example" / "b.txt", "Isi berita lain.\n")
+    result = run("clean", src, "-o", tmp_path / "out", "-j", "0")
+    assert result.exit_code == 0
+    assert "site00.example" in result.stderr and "site19.example" not in result.stderr  # 15 rows shown
+    assert "and 5 more site(s), 5 page(s) (see the manifest)" in result.stderr
