@@ -497,48 +497,84 @@ def parquet_rows(path: Path) -> int | None:
 
 
 def read_warc(path: Path, prefix: str = "") -> Iterator[Page]:
-    """Response records of a WARC or ARC file (gzip-compressed record by
-    record, or whole with gzip, zstd, bzip2, xz); the URL comes from the
-    record. Records that are not pages (images, scripts) are skipped."""
+    """Response records of a WARC file (gzip-compressed record by record, or
+    whole with gzip, zstd, bzip2, xz) or an ARC file; the URL comes from the
+    record. Records that are not pages (images, scripts) are skipped. WARC is
+    read with FastWARC (about 3x warcio: benchmarks/warc_readers.py), ARC
+    with warcio."""
     base, compression = split_compression(path.name)
-    is_arc = base.lower().endswith(".arc")
-    with (open(path, "rb") if compression in (None, "gz") else open_input(path)) as fh:
-        yield from _warc_pages(fh, path, is_arc, prefix)
+    arc = base.lower().endswith(".arc")
+    if not arc:
+        try:
+            head = read_head(path)
+        except Exception as exc:  # noqa: BLE001 - each decompressor has its own errors
+            raise InputError(f"{path}: damaged WARC: {type(exc).__name__}: {exc}") from exc
+        if not head.startswith(b"WARC/"):
+            raise InputError(f"{path}: not a WARC file")
+    if arc or compression not in (None, "gz"):  # FastWARC needs a file it can seek in
+        with open_input(path) as fh:
+            yield from _warcio_pages(fh, path, prefix, arc=arc)
+        return
+    with open(path, "rb") as fh:
+        yield from _warc_pages(fh, path, prefix)
 
 
-def _warc_pages(fh: BinaryIO, path: Path, is_arc: bool, prefix: str) -> Iterator[Page]:
+def _warc_page(data: bytes, ctype: str, url: str | None, rid: str, offset: int, path: Path, prefix: str) -> Page | None:
+    """A response record as a Page (None: not a page, e.g. an image)."""
+    ctype = ctype.lower()
+    if ctype and not ctype.startswith(PAGE_CONTENT_TYPES):
+        return None  # images, scripts, styles, PDFs of a crawl are not pages
+    kind = "text" if ctype.startswith("text/plain") else "html"
+    rid = rid.strip("<>").removeprefix("urn:uuid:")
+    host = host_of(url) if url else None
+    page_id = f"{safe_id(host or 'unknown', 'unknown')}/{safe_id(rid, f'record-{offset}')}"
+    return Page(data, id=f"{prefix}/{page_id}" if prefix else page_id, source=f"{path}@{offset}", url=url, kind=kind)
+
+
+def _warc_pages(fh: BinaryIO, path: Path, prefix: str) -> Iterator[Page]:
+    from fastwarc.warc import ArchiveIterator, WarcRecordType
+
+    try:
+        for record in ArchiveIterator(fh, record_types=WarcRecordType.response, parse_http=True):
+            ctype = record.http_headers.get("Content-Type", "") if record.is_http and record.http_headers else ""
+            url = record.headers.get("WARC-Target-URI")
+            page = _warc_page(record.reader.read(), ctype, url, record.record_id or "", record.stream_pos, path, prefix)
+            if page is not None:
+                yield page
+    except Exception as exc:  # FastWARC raises OSError on a damaged archive
+        raise InputError(f"{path}: damaged WARC: {type(exc).__name__}: {exc}") from exc
+
+
+def _warcio_pages(fh: BinaryIO, path: Path, prefix: str, *, arc: bool = False) -> Iterator[Page]:
+    """Pages of an ARC file, or of a WARC stream FastWARC cannot seek in (standard input, zstd, bzip2, xz)."""
     from warcio.archiveiterator import ArchiveIterator
 
     try:
         records = ArchiveIterator(fh)
         for record in records:
             # warcio reads anything that is not WARC as ARC: a line of words becomes a record
-            if record.format != "warc" and not is_arc:
+            if record.format != "warc" and not arc:
                 raise InputError(f"{path}: not a WARC file")
             if record.rec_type != "response":
                 continue
-            ctype = (record.http_headers.get_header("Content-Type", "") if record.http_headers else "").lower()
-            if ctype and not ctype.startswith(PAGE_CONTENT_TYPES):
-                continue  # images, scripts, styles, PDFs of a crawl are not pages
-            kind = "text" if ctype.startswith("text/plain") else "html"
+            ctype = record.http_headers.get_header("Content-Type", "") if record.http_headers else ""
             data = record.content_stream().read()
             offset = records.get_record_offset()  # (reads the record to its end: after the content)
             headers = record.rec_headers
-            url = headers.get_header("WARC-Target-URI") or headers.get_header("uri")  # WARC / ARC
-            rid = (headers.get_header("WARC-Record-ID") or "").strip("<>").removeprefix("urn:uuid:")
-            host = host_of(url) if url else None
-            page_id = f"{safe_id(host or 'unknown', 'unknown')}/{safe_id(rid, f'record-{offset}')}"
-            yield Page(data, id=f"{prefix}/{page_id}" if prefix else page_id, source=f"{path}@{offset}", url=url, kind=kind)
+            url = headers.get_header("WARC-Target-URI") or headers.get_header("uri")
+            page = _warc_page(data, ctype, url, headers.get_header("WARC-Record-ID") or "", offset, path, prefix)
+            if page is not None:
+                yield page
     except InputError:
         raise
     except Exception as exc:  # warcio raises several kinds on a damaged archive
-        raise InputError(f"{path}: damaged WARC: {type(exc).__name__}: {exc}") from exc
+        raise InputError(f"{path}: damaged {'ARC' if arc else 'WARC'}: {type(exc).__name__}: {exc}") from exc
 
 
 def _stream_pages(stream: BinaryIO, path: Path, fields: Fields, kind: str, stem: str, prefix: str) -> Iterator[Page]:
     """The pages of an export or archive read from a stream (standard input)."""
     if kind == "warc":
-        return _warc_pages(stream, path, False, prefix)
+        return _warcio_pages(stream, path, prefix)
     if kind == "csv":
         return _csv_pages(_text_stream(stream), path, fields, stem, prefix)
     return _jsonl_pages(_text_stream(stream), path, fields, stem, prefix)

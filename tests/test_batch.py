@@ -5,6 +5,7 @@ Each test runs `cleaner clean` (in process with typer's CliRunner, or as a
 real subprocess for the kill test) on small pages made in tmp_path or on the
 shipped samples/raw."""
 
+import contextlib
 import csv
 import gzip
 import io
@@ -609,7 +610,7 @@ def session_processes(sid: int) -> list[int]:
                 fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
             except OSError:
                 continue
-            if int(fields[3]) == sid and fields[0] != "Z":  # field 6 of stat: the session; skip zombies
+            if int(fields[3]) == sid and fields[0] not in "ZX":  # field 6 of stat: the session; not the dead
                 pids.append(int(entry.name))
     return pids
 
@@ -632,12 +633,26 @@ def test_a_closed_standard_output_ends_the_run_at_once_with_no_worker_left(tmp_p
         try:
             stderr = proc.communicate(timeout=60)[1].decode()  # a guard against a hang, not a timing
         finally:
-            leftover = session_processes(proc.pid)
+            # the workers were killed with the run; multiprocessing's resource tracker exits by itself
+            # once the run is gone: give it a moment
+            workers = [pid for pid, command in command_lines(session_processes(proc.pid)).items() if "spawn_main" in command]
+            deadline = time.monotonic() + 10
+            while session_processes(proc.pid) and time.monotonic() < deadline:
+                time.sleep(0.05)
+            leftover = command_lines(session_processes(proc.pid))
             for pid in leftover:
                 os.kill(pid, signal.SIGKILL)
         assert first["text"]
         assert proc.returncode == 141 and stderr == "", stderr
-        assert leftover == []
+        assert workers == [] and leftover == {}
+
+
+def command_lines(pids: list[int]) -> dict[int, str]:
+    lines = {}
+    for pid in pids:
+        with contextlib.suppress(OSError):
+            lines[pid] = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+    return lines
 
 
 def test_the_summary_says_what_its_site_table_leaves_out(tmp_path):
