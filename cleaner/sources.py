@@ -218,7 +218,24 @@ def walk_folder(root: Path, fields: Fields = Fields(), on_skip: OnSkip | None = 
                 skip(path, kind if kind.kind == "skip" else InputKind("skip", "an export (not read here)", kind.kind))
             else:
                 prefix = path.parent.relative_to(root).as_posix()
-                yield from export_pages(path, fields, kind.kind, "" if prefix == "." else prefix)
+                yield from folder_export(path, fields, kind.kind, "" if prefix == "." else prefix, skip)
+
+
+def folder_export(path: Path, fields: Fields, kind: str, prefix: str, skip: OnSkip) -> Iterator[Page]:
+    """An export found in a folder: read as such, unless none of its fields
+    holds content (an index of the crawl, say): then it is skipped, and the
+    summary says so. (Named on the command line, such an export is an error.)"""
+    try:
+        yield from read_export(path, fields, kind, prefix)
+    except NoContentField:
+        skip(path, InputKind("skip", "exports without a content field", path.name))
+    except Exception as exc:  # noqa: BLE001 - the same errors as export_pages, reported the same way
+        yield from guarded(path, _raise(exc), prefix)
+
+
+def _raise(exc: Exception) -> Iterator[Page]:
+    raise exc
+    yield  # a generator
 
 
 def read_file_page(path: Path, page_id: str) -> Page:
@@ -384,6 +401,10 @@ def _listed(names: list[str], limit: int = 30) -> str:
     return shown + (f", ... ({len(names)} in all)" if len(names) > limit else "")
 
 
+class NoContentField(InputError):
+    """An export none of whose fields holds the content asked for (or a default one)."""
+
+
 def check_fields(source: str, names: list[str], fields: Fields, where: str) -> None:
     """One upfront error, listing the fields there are, when an export has
     none of the content fields asked for (or of the defaults), or (`where`
@@ -397,9 +418,9 @@ def check_fields(source: str, names: list[str], fields: Fields, where: str) -> N
     explicit = [f for f in (fields.html, fields.text) if f]
     if explicit and not any(has(f) for f in explicit):
         wanted = " or ".join(repr(f) for f in explicit)
-        raise InputError(f"{source}: no field {wanted} in {where} ({_listed(names)}): name the content with --text-field or --html-field")
+        raise NoContentField(f"{source}: no field {wanted} in {where} ({_listed(names)}): name the content with --text-field or --html-field")
     if not explicit and not any(n in tops for n in DEFAULT_HTML_FIELDS + DEFAULT_TEXT_FIELDS):
-        raise InputError(f"{source}: none of the usual content fields ({', '.join(DEFAULT_TEXT_FIELDS + DEFAULT_HTML_FIELDS)}) "
+        raise NoContentField(f"{source}: none of the usual content fields ({', '.join(DEFAULT_TEXT_FIELDS + DEFAULT_HTML_FIELDS)}) "
                          f"in {where} ({_listed(names)}): name it with --text-field or --html-field")
     if where == "its columns":
         for option, name in (("--url-field", fields.url), ("--id-field", fields.id)):

@@ -184,3 +184,15 @@ def test_the_progress_total_is_known_for_folders_and_parquet_not_for_streams(tmp
     assert count_pages([str(folder), str(export)]) == 10
     assert count_pages([str(jsonl(tmp_path / "d.jsonl", [{"text": "x"}]))]) is None  # known only once read through
     assert len(list(iter_pages([str(folder)], Fields()))) == 3
+
+
+def test_an_export_without_content_found_in_a_folder_is_skipped_and_counted(tmp_path):
+    src = tmp_path / "crawl"
+    (src / "suara.com").mkdir(parents=True)
+    (src / "suara.com" / "a.txt").write_text(SUARA, encoding="utf-8")
+    jsonl(src / "index.jsonl", [{"path": "suara.com/a.txt", "url": "https://www.suara.com/a"}])  # the crawl's index
+    result = run("clean", src, "-o", tmp_path / "out", "-j", "0")
+    assert result.exit_code == 0, result.stderr
+    assert "skipped 1 file(s): 1 exports without a content field (index.jsonl)" in result.stderr
+    named = run("clean", src / "index.jsonl", "-o", tmp_path / "out2", "-j", "0")  # named on the command line: an error
+    assert named.exit_code == 1 and "none of the usual content fields" in named.stderr and "(path, url)" in named.stderr
