@@ -119,21 +119,22 @@ def sniff_content(head: bytes) -> InputKind:
         return InputKind("skip", BINARY)
     stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
     if stripped.startswith(b"{"):
-        first = stripped.split(b"\n", 1)[0]
-        if b"\n" not in stripped and len(head) >= SNIFF_BYTES:
-            return InputKind("jsonl" if stripped.startswith(b'{"') else "page")  # a first record longer than the head
         try:
-            if isinstance(json.loads(first), dict):
+            if isinstance(json.loads(stripped.split(b"\n", 1)[0]), dict):
                 return InputKind("jsonl")
         except ValueError:
-            pass
+            if b"\n" not in stripped and stripped.startswith(b'{"'):
+                return InputKind("jsonl")  # a first record longer than the head
     return InputKind("page")
 
 
 #: InputKind.reason of a file without a telling name whose content is not text.
 BINARY = "binary, not a page"
-#: Bytes read from the start of a file to sniff it.
+#: Bytes read from the start of standard input to sniff it, and of a file
+#: without a telling name found in a folder (read again by the worker that
+#: cleans it: kept small).
 SNIFF_BYTES = 65536
+FILE_SNIFF_BYTES = 8192
 
 
 def open_input(source: str | Path | BinaryIO) -> BinaryIO:
@@ -157,10 +158,10 @@ def decompress(data: bytes, limit: int) -> bytes:
         return fh.read(limit + 1)
 
 
-def read_head(path: Path) -> bytes:
-    """The first SNIFF_BYTES of a file's (decompressed) content."""
+def read_head(path: Path, size: int = FILE_SNIFF_BYTES) -> bytes:
+    """The first `size` bytes of a file's (decompressed) content."""
     with open_input(path) as fh:
-        return fh.read(SNIFF_BYTES)
+        return fh.read(size)
 
 
 # -- outputs -------------------------------------------------------------------------

@@ -31,7 +31,7 @@ from typing import Any, BinaryIO
 
 from .formats import (
     BINARY, PAGE_SUFFIXES, SNIFF_BYTES, FormatError, InputKind, decompress, kind_of_name, open_input, page_stem,
-    require_pyarrow, sniff_content, split_compression,
+    read_head, require_pyarrow, sniff_content, split_compression,
 )
 from .html import sniff_kind
 from .io import MAX_PAGE_BYTES, InputError, read_page_file
@@ -188,11 +188,6 @@ def sniff_file(path: Path) -> InputKind:
         return sniff_content(read_head(path))
     except (OSError, EOFError, ValueError):
         return InputKind("page")
-
-
-def read_head(path: Path) -> bytes:
-    with open_input(path) as fh:
-        return fh.read(SNIFF_BYTES)
 
 
 def walk_folder(root: Path, fields: Fields = Fields(), on_skip: OnSkip | None = None, *,

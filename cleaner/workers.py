@@ -297,6 +297,7 @@ class WorkerPool:
         if kill:
             self.workers_lost = True
             _kill_children({int(self._slots[b + _PID]) for b in range(0, len(self._slots), _SLOT_SIZE)})
+            _unblock_results(self._executor)
         self._executor.shutdown(wait=True, cancel_futures=True)
 
     def cancel_queued(self) -> None:
@@ -309,6 +310,21 @@ class WorkerPool:
         self.stopping = True
         self._pending.clear()
         self._shutdown(kill=now)
+
+
+def _unblock_results(executor: ProcessPoolExecutor) -> None:
+    """After its workers are killed, let the executor's thread see it. A
+    worker killed while sending its results leaves half a message in the
+    result pipe, and the thread reading it waits for the rest forever (this
+    process holds the pipe's writing end too), so `shutdown` never returns:
+    a run stopped at once (a second Ctrl-C, `| head`) hung about once in ten
+    under load. Closing this process's writing end gives the reader EOF: the
+    thread takes the pool as broken and ends. (CPython's ProcessPoolExecutor
+    keeps that end as `_result_queue._writer`; if it moves, nothing is done.)"""
+    writer = getattr(getattr(executor, "_result_queue", None), "_writer", None)
+    if writer is not None:
+        with contextlib.suppress(OSError):
+            writer.close()
 
 
 def _kill_children(pids: set[int]) -> None:
