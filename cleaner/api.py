@@ -219,6 +219,7 @@ class Cleaner:
             timings=tuple(timings),
             input_lines=tuple(lines),
             trace=record,
+            fields=page.fields,
         )
 
     def _site_note(self, match: SiteMatch) -> str:
@@ -270,20 +271,26 @@ class Cleaner:
         """Clean pages one by one, lazily (a generator: memory stays flat).
 
         A page is its content (str or bytes, kind sniffed) or a mapping with
-        `page` (or `html` / `text`) and optional `url`, `site`, `path`; keyword
-        arguments are defaults for every page, e.g. `site="detik.com"`.
+        `page` (or `html` / `text`) and optional `url`, `site`, `path`, `id`;
+        keyword arguments are defaults for every page, e.g. `site="detik.com"`.
+        The result of a mapping carries its `id` and its other keys (all but
+        the content cleaned and the options above) as `fields`, so that a
+        pipeline keeps its own keys.
         """
         for page in pages:
             if isinstance(page, Mapping):
-                options = {**defaults, **{k: page[k] for k in ("url", "site", "path") if k in page}}
-                if "html" in page:
-                    yield self.clean_page(page["html"], kind=HTML, **options)
-                elif "text" in page:
-                    yield self.clean_page(page["text"], kind=TEXT, **options)
-                else:
-                    yield self.clean_page(page["page"], **options)
+                options = {**defaults, **{k: page[k] for k in _RECORD_OPTIONS if k in page}}
+                content = "html" if "html" in page else "text" if "text" in page else "page"
+                kind = {"html": HTML, "text": TEXT}.get(content)
+                outcome = self.clean_page(page[content], kind=kind, **options)
+                fields = {k: v for k, v in page.items() if k != content and k not in _RECORD_OPTIONS and k != "id"}
+                yield outcome.replace(id=page.get("id"), fields=fields or None)
             else:
                 yield self.clean_page(page, **defaults)
+
+
+#: Keys of a record given to clean_many that are options, not fields to carry.
+_RECORD_OPTIONS = ("url", "site", "path")
 
 
 def _decoded(data: str | bytes, kind: str, source: str) -> str | bytes:

@@ -34,6 +34,7 @@ import errno
 import hashlib
 import json
 import os
+import select
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -43,7 +44,9 @@ from pathlib import Path, PurePosixPath
 from typing import IO, Any
 
 from .api import Cleaner
+from .formats import Output
 from .io import TEMPORARY_NAME, as_output, open_temporary, temporary_prefix, write_atomic
+from .outputs import json_default, merge, output_ids, pending_path
 from .page import DUPLICATE, ERROR, GENERIC_LAYOUT, OK, Page, PageOutcome, failed
 from .sources import fingerprint, load
 from .workers import DEFAULT_PAGE_TIMEOUT, PageTimeout, WorkerPool, batched, page_time_limit  # noqa: F401 (DEFAULT_PAGE_TIMEOUT: for the CLI)
@@ -72,7 +75,11 @@ DRIFT_SHARE_DROP = 0.25
 @dataclass
 class BatchOptions:
     out_dir: Path | None = None  # mirrored .txt tree
-    jsonl: Path | None = None  # JSONL output file (None with out_dir; Path("-") = stdout)
+    # The records file (None with out_dir; Path("-") = stdout): JSONL, compressed
+    # by `compression` ("gz", "zst", "bz2", "xz"), or parquet (records_format).
+    jsonl: Path | None = None
+    records_format: str = "jsonl"  # "jsonl" or "parquet"
+    compression: str | None = None
     manifest: Path | None = None
     jobs: int = 1  # worker processes; 0 cleans in this process (no isolation, no hard time limit)
     force: bool = False
@@ -92,6 +99,10 @@ class BatchSummary:
     fired: Counter = field(default_factory=Counter)
     failures: list[str] = field(default_factory=list)
     stopped: str | None = None  # why the run stopped before the end of its input
+    stdout_closed: bool = False  # the reader of the records on standard output went away
+    # files a folder walk passed over, by reason ("not a page", "hidden", ...): count, and the suffixes seen
+    skipped_files: Counter = field(default_factory=Counter)
+    skipped_examples: dict[str, list[str]] = field(default_factory=dict)
     # HTML pages of sites with layouts, per site: pages per layout id ("generic": none matched)
     layouts: dict[str, Counter] = field(default_factory=dict)
     earlier_layouts: dict[str, Counter] = field(default_factory=dict)  # the same, from the manifest before this run
@@ -109,6 +120,23 @@ class BatchSummary:
             self.failed += 1
             self.failures.append(outcome.error)
 
+
+    def skip_file(self, path: Path, kind) -> None:
+        """A file of the inputs that is not a page (sources.OnSkip)."""
+        self.skipped_files[kind.reason] += 1
+        examples = self.skipped_examples.setdefault(kind.reason, [])
+        if kind.detail and kind.detail not in examples and len(examples) < 5:
+            examples.append(kind.detail)
+
+    def skipped_line(self) -> str | None:
+        """'skipped 3 file(s): 2 not a page (.jpg, .pdf), 1 hidden', or None."""
+        if not self.skipped_files:
+            return None
+        parts = []
+        for reason, n in self.skipped_files.most_common():
+            examples = self.skipped_examples.get(reason)
+            parts.append(f"{n} {reason}" + (f" ({', '.join(examples)}{', ...' if len(examples) == 5 else ''})" if examples else ""))
+        return f"skipped {sum(self.skipped_files.values())} file(s): " + ", ".join(parts)
 
     def drift(self) -> list[str]:
         """One warning per site whose layouts stopped matching: pages that fell
@@ -143,6 +171,8 @@ def count_layout(counts: dict[str, Counter], site: str | None, layout: str | Non
 
 # -- cleaning one page -------------------------------------------------------------
 
+#: BatchSummary.stopped when the reader of standard output went away.
+STDOUT_CLOSED = "standard output closed"
 #: Errors of the storage that every later write would hit as well: the run
 #: stops instead of failing each remaining page.
 STORAGE_FULL = {errno.ENOSPC, errno.EDQUOT, errno.EROFS}
@@ -191,13 +221,35 @@ def manifest_line(outcome: PageOutcome, output: str | None, fingerprint: str | N
     }
 
 
-def jsonl_record(outcome: PageOutcome) -> dict:
-    """A page's record in a JSONL output."""
-    return {
+def jsonl_record(outcome: PageOutcome, fields: dict | None = None) -> dict:
+    """A page's record in a JSONL or parquet output: the cleaner's keys, then
+    the input record's other fields (`fields`, else the outcome's) under
+    their own names. A field named like one of the cleaner's keys is carried
+    as `input_<name>`, unless it holds the same value (the cleaner's wins).
+    An HTML page's `metadata` (title, authors, date, ...) is one nested
+    object; a text page has none of its own, so an export's `metadata`
+    field is carried as it is."""
+    record = {
         "id": outcome.id, "url": outcome.url, "site": outcome.site, "layout": outcome.layout,
         "confidence": rounded(outcome.confidence), "text": outcome.text,
         "removed": [{"rule": r.rule_id, "text": r.text} for r in outcome.removed], "fired": outcome.fired,
     }
+    if outcome.metadata is not None:
+        record["metadata"] = outcome.metadata.as_dict()
+    return with_fields(record, fields if fields is not None else outcome.fields)
+
+
+def with_fields(record: dict, fields: dict | None) -> dict:
+    """`record` with the input's `fields` added (see jsonl_record for clashes)."""
+    for name, value in (fields or {}).items():
+        if name in record:
+            if record[name] == value:
+                continue
+            name = f"input_{name}"
+            while name in record:
+                name = f"input_{name}"
+        record[name] = value
+    return record
 
 
 def rounded(confidence: float | None) -> float | None:
@@ -208,11 +260,11 @@ def rounded(confidence: float | None) -> float | None:
 def json_line(record: dict) -> str:
     """One JSON line, readable UTF-8; ASCII-escaped when it holds a lone
     surrogate (a file name that is not UTF-8), which UTF-8 cannot encode."""
-    line = json.dumps(record, ensure_ascii=False)
+    line = json.dumps(record, ensure_ascii=False, default=json_default)
     try:
         line.encode("utf-8")
     except UnicodeEncodeError:
-        line = json.dumps(record)
+        line = json.dumps(record, default=json_default)
     return line + "\n"
 
 
@@ -359,6 +411,10 @@ def is_safe_id(page_id: str) -> bool:
 # -- the run --------------------------------------------------------------------
 
 
+class OutputError(Exception):
+    """An output the run cannot use (one line, naming it); nothing was written."""
+
+
 class BatchRun:
     """One batch: pages in, outputs + manifest out, a summary at the end."""
 
@@ -379,6 +435,7 @@ class BatchRun:
         self._jsonl_ids: set[int] = set()
         self._jsonl_failed: set[int] = set()  # pages of the JSONL output that failed this time
         self._compact_manifest = self._compact_jsonl = False
+        self._staged: Output | None = None  # a compressed or parquet output, merged from its pending file at the end
         self._seen: set[int] = set()
         self._pool: WorkerPool | None = None
 
@@ -401,6 +458,8 @@ class BatchRun:
         if o.jsonl is not None:
             if str(o.jsonl) == "-":
                 self._jsonl = sys.stdout
+            elif o.records_format == "parquet" or o.compression:
+                self._open_staged(Output(o.records_format, o.jsonl, o.compression))
             else:
                 o.jsonl.parent.mkdir(parents=True, exist_ok=True)
                 remove_stale_tmp(o.jsonl.parent, recursive=False, prefix=temporary_prefix(o.jsonl))
@@ -408,6 +467,27 @@ class BatchRun:
                     o.jsonl.write_text("")
                 self._jsonl_ids = repair_jsonl_output(o.jsonl)
                 self._jsonl = open(o.jsonl, "a", encoding="utf-8")
+
+    def _open_staged(self, output: Output) -> None:
+        """A compressed or parquet output (outputs.py): this run's records go
+        to its pending file (with those a killed run left there), merged into
+        it when the run ends. The pages of both count as written."""
+        self._staged = output
+        pending = pending_path(output.path)
+        output.path.parent.mkdir(parents=True, exist_ok=True)
+        for name in (output.path, pending):
+            remove_stale_tmp(output.path.parent, recursive=False, prefix=temporary_prefix(name))
+        if self.options.force:
+            pending.unlink(missing_ok=True)
+            self._jsonl_ids = set()
+        else:
+            try:
+                self._jsonl_ids = {key_of(i) for i in output_ids(output)}
+            except Exception as exc:  # noqa: BLE001 - any reader error of a damaged output
+                raise OutputError(f"{output.path}: cannot read the existing output ({type(exc).__name__}: {exc}); "
+                                  "move it away, or --force to write it anew") from exc
+        self._jsonl_ids |= repair_jsonl_output(pending)
+        self._jsonl = open(pending, "a", encoding="utf-8")
 
     def _close(self) -> None:
         """Close the files; a page redone this run has an older line to compact
@@ -419,12 +499,24 @@ class BatchRun:
                     fh.close()
             if self._compact_manifest:
                 read_manifest(self.options.manifest, state=False)
-            if self._compact_jsonl:
+            if self._staged is not None:
+                self._merge_staged()
+            elif self._compact_jsonl:
                 compact_jsonl_output(self.options.jsonl, self._jsonl_failed)
         except OSError as exc:
             if exc.errno not in STORAGE_FULL:
                 raise
             self.request_stop(storage_full_reason(exc))
+
+    def _merge_staged(self) -> None:
+        """Write the compressed or parquet output anew from its previous
+        records and this run's (outputs.merge), when there is anything new."""
+        pending = pending_path(self._staged.path)
+        written = pending.is_file() and pending.stat().st_size > 0
+        if written or self._jsonl_failed or self.options.force or not self._staged.path.exists():
+            merge(self._staged, pending, keep_old=not self.options.force, drop=self._jsonl_failed, key=key_of)
+        else:
+            pending.unlink(missing_ok=True)
 
     def _forget_output(self, page_id: str) -> None:
         """A page that fails now keeps no output of an earlier run."""
@@ -469,6 +561,12 @@ class BatchRun:
         self.summary.add(outcome)
         self.on_page(outcome)
 
+    def _check_stdout(self) -> None:
+        """Raise BrokenPipeError once the reader of standard output has gone
+        (a pipe whose reader closed reports POLLERR), without writing to it."""
+        if reader_gone(sys.stdout):
+            raise BrokenPipeError(errno.EPIPE, "standard output closed")
+
     def request_stop(self, reason: str) -> None:
         """Stop taking new pages (e.g. on Ctrl-C): the pages in progress are
         finished and recorded, the rest are left for the next run."""
@@ -485,9 +583,14 @@ class BatchRun:
             else:
                 self._run_workers(pages)
         except OSError as exc:  # writing the manifest or the JSONL output
-            if exc.errno not in STORAGE_FULL:
+            if exc.errno == errno.EPIPE and self._jsonl is sys.stdout:
+                # the reader of standard output is gone (`| head`): the workers were killed, stop at once
+                self.summary.stdout_closed = True
+                self.request_stop(STDOUT_CLOSED)
+            elif exc.errno not in STORAGE_FULL:
                 raise
-            self.request_stop(storage_full_reason(exc))
+            else:
+                self.request_stop(storage_full_reason(exc))
         finally:
             self._close()
         return self.summary
@@ -506,6 +609,8 @@ class BatchRun:
         worker_options = replace(o, manifest=None, jsonl=o.jsonl and Path("-"))  # workers only need to know the mode
         work = partial(clean_and_store, self.cleaner, worker_options)
         pool = self._pool = WorkerPool(o.jobs, work, lost_page, o.page_timeout, CHUNK_PAGES)
+        if self._jsonl is sys.stdout:
+            pool.watch = self._check_stdout  # `| head` ends the run at once, even while pages are slow
         try:
             self._feed(pool, pages)
         except BaseException:  # a second Ctrl-C, a full disk: the workers go at once
@@ -522,6 +627,8 @@ class BatchRun:
         """Keep the workers busy until the pages run out or the run is asked to stop."""
         limit = self.options.jobs * IN_FLIGHT_PER_WORKER
         for chunk in batched(self._todo(pages), CHUNK_PAGES):
+            # a record's other fields stay here: the worker does not need them
+            chunk = [(page.replace(fields=None), (fp, page.fields)) if page.fields else (page, (fp, None)) for page, fp in chunk]
             self._record_all(pool, pool.submit(chunk))
             while pool.in_flight >= limit:
                 self._record_all(pool, pool.collect())
@@ -531,7 +638,8 @@ class BatchRun:
 
     def _record_all(self, pool: WorkerPool, results: list) -> None:
         for task, outcome in results:
-            self._record(outcome, task.meta)
+            fp, fields = task.meta
+            self._record(outcome if fields is None else outcome.replace(fields=fields), fp)
         if pool.gave_up:
             self.request_stop(pool.gave_up)
 
@@ -556,6 +664,19 @@ class BatchRun:
                 self.on_page(None)
                 continue
             yield page, fp
+
+
+def reader_gone(stream) -> bool:
+    """True when `stream` is a pipe whose reading end is closed (POSIX poll; False elsewhere or for files)."""
+    if not hasattr(select, "poll"):
+        return False
+    try:
+        fd = stream.fileno()
+    except (AttributeError, OSError, ValueError):  # replaced by a test harness, or closed
+        return False
+    poller = select.poll()
+    poller.register(fd, 0)  # no events asked for: errors and hang-ups are always reported
+    return any(events & (select.POLLERR | select.POLLHUP) for _, events in poller.poll(0))
 
 
 def default_jobs() -> int:

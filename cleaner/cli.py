@@ -3,7 +3,8 @@
 Exit codes: 0 ok; 1 some inputs failed, rule examples failed or a score is
 below --min-f1; 2 usage error or invalid rules; 3 nothing was processed;
 4 a batch stopped early (full disk, workers that keep dying): rerun it to
-resume; 130 a batch interrupted (Ctrl-C, SIGTERM).
+resume; 130 a batch interrupted (Ctrl-C, SIGTERM); 141 standard output
+closed by its reader (`| head`), quietly.
 Data goes to stdout, messages to stderr (one line per expected error).
 """
 
@@ -17,6 +18,7 @@ import os
 import signal
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 from typing import Annotated, Optional
@@ -31,16 +33,19 @@ from typer.core import TyperGroup
 
 from . import __version__
 from .api import Cleaner, PageTimeoutError
-from .batch import DEFAULT_PAGE_TIMEOUT, BatchOptions, BatchRun, BatchSummary, clean_one, default_jobs
-from .io import as_output
+from .batch import DEFAULT_PAGE_TIMEOUT, BatchOptions, BatchRun, BatchSummary, OutputError, clean_one, default_jobs
+from .formats import FormatError, Output, require_pyarrow, resolve_output
+from .io import as_output, write_atomic
 from .page import Page
 from .rules import RuleError
 from .ruletest import check_all
 from .score import ScoreError, render_table, score_dirs
 from .sites import host_of
-from .sources import Fields, is_export, iter_pages
+from .sources import BINARY, Fields, count_pages, input_kind, is_export, iter_pages, stdin_input
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_NOTHING, EXIT_STOPPED, EXIT_INTERRUPTED = 0, 1, 2, 3, 4, 130
+#: Standard output closed by its reader (`| head`): 128 + SIGPIPE, as a shell reports a tool it ended.
+EXIT_PIPE = 141
 
 class OneLineErrors(TyperGroup):
     """Usage errors as one line, `cleaner: error: <problem> (see 'cleaner clean --help')`
@@ -146,6 +151,10 @@ def load_cleaner(rules: list[Path] | None, *, site_rules: bool = True, learned: 
         raise typer.Exit(EXIT_USAGE) from None
 
 
+#: Rows of the pages-per-site table in the summary.
+SITES_SHOWN = 15
+
+
 def print_summary(summary: BatchSummary, seconds: float) -> None:
     """The end-of-batch report on stderr: counts, sites, fallbacks, rules, failures."""
     rate = summary.done / seconds if seconds > 0 else 0.0
@@ -154,11 +163,17 @@ def print_summary(summary: BatchSummary, seconds: float) -> None:
         f"{summary.failed} failed; {summary.duplicates} duplicate(s); generic fallback {summary.extractors.get('generic', 0)}",
         soft_wrap=True,  # one line each, also in a log file (no wrapping at 80 columns)
     )
+    skipped = summary.skipped_line()
+    if skipped:
+        err.print(escape(skipped), soft_wrap=True)
     if summary.sites:
         table = Table("site", "pages", box=box.SIMPLE_HEAD, title="Pages per site")
-        for site, n in summary.sites.most_common(15):
+        for site, n in summary.sites.most_common(SITES_SHOWN):
             table.add_row(site, str(n))
         err.print(table)
+        if len(summary.sites) > SITES_SHOWN:
+            rest = summary.sites.most_common()[SITES_SHOWN:]
+            err.print(f"  and {len(rest)} more site(s), {sum(n for _, n in rest)} page(s) (see the manifest)", soft_wrap=True)
     if summary.fired:
         err.print("rules that fired most: " + ", ".join(f"{rule} {n}" for rule, n in summary.fired.most_common(8)), soft_wrap=True)
     for warning in summary.drift():
@@ -218,25 +233,48 @@ def stop_on_signals(run: BatchRun):
 
 
 def is_single_page(inputs: list[str]) -> bool:
-    return len(inputs) == 1 and (inputs[0] == "-" or (Path(inputs[0]).is_file() and not is_export(Path(inputs[0]))))
+    """One page (a page file, or one page on standard input), not a batch."""
+    if len(inputs) != 1:
+        return False
+    if inputs[0] == "-":
+        return stdin_input().kind == "page"
+    path = Path(inputs[0])
+    return path.is_file() and input_kind(path) == "page"
 
 
-def clean_to_stdout(cleaner: Cleaner, page: Page, site: str | None, url: str | None, timeout: float | None) -> None:
+def clean_to_stdout(cleaner: Cleaner, page: Page, site: str | None, url: str | None, timeout: float | None,
+                    target: Path | None = None) -> None:
+    """One page's text to standard output, or to the file `target` (atomically)."""
     outcome = clean_one(cleaner, page.replace(site=site, url=page.url or url), timeout)
     if not outcome.ok:
         raise fail(outcome.error, EXIT_FAILED)
-    sys.stdout.write(as_output(outcome.text))
+    if target is not None:
+        write_atomic(target, as_output(outcome.text))
+        return
+    try:
+        sys.stdout.write(as_output(outcome.text))
+        sys.stdout.flush()
+    except BrokenPipeError:
+        raise stdout_closed() from None
 
 
-def batch_options(output: str, fmt: str, manifest: Path | None, **kwargs) -> BatchOptions:
-    """Where a batch writes: a .txt tree with its manifest inside, or a JSONL file (or stdout)."""
+def stdout_closed() -> typer.Exit:
+    """The reader of standard output went away (`| head`): quietly, as Unix tools do."""
+    with contextlib.suppress(OSError):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no error when Python flushes it at exit
+    return typer.Exit(EXIT_PIPE)
+
+
+def batch_options(out: Output, manifest: Path | None, **kwargs) -> BatchOptions:
+    """Where a batch writes: a .txt tree with its manifest inside, or a records file (or stdout)."""
     options = BatchOptions(**kwargs)
-    if fmt == "txt":
-        options.out_dir = Path(output)
+    if out.kind == "txt":
+        options.out_dir = out.path
         options.manifest = manifest or options.out_dir / ".cleaner-manifest.jsonl"
     else:
-        options.jsonl = Path(output)
-        options.manifest = manifest or (None if output == "-" else Path(output + ".manifest.jsonl"))
+        options.jsonl = out.path or Path("-")
+        options.records_format, options.compression = out.kind, out.compression
+        options.manifest = manifest or (None if out.path is None else Path(str(out.path) + ".manifest.jsonl"))
     if options.manifest is not None and str(options.manifest) == "-":
         raise fail("the manifest cannot go to standard output: it would mix with the data", EXIT_USAGE)
     if options.manifest is not None and options.jsonl is not None and options.manifest.resolve() == options.jsonl.resolve():
@@ -244,20 +282,33 @@ def batch_options(output: str, fmt: str, manifest: Path | None, **kwargs) -> Bat
     return options
 
 
+def parse_keep_fields(value: str | None) -> tuple[str, ...] | None:
+    if value is None:
+        return None
+    return tuple(name.strip() for name in value.split(",") if name.strip())
+
+
+def needs_pyarrow(inputs: list[str], out: Output) -> bool:
+    """A parquet output, or a parquet file named on the command line."""
+    if out.kind == "parquet":
+        return True
+    return any(item != "-" and Path(item).is_file() and input_kind(Path(item)) == "parquet" for item in inputs)
+
+
 @app.command()
 def clean(
     inputs: Annotated[
         list[str],
-        typer.Argument(help="Pages to clean: folders of .html/.txt, files, JSONL/CSV exports, WARC(.gz) archives; '-' reads one page from standard input.", show_default=False),
+        typer.Argument(help="Pages to clean: folders (of pages, exports and archives), page files, JSONL/CSV/parquet exports, WARC archives, any of them compressed (gzip, zstd, bzip2, xz); '-' reads standard input (a page, JSONL or WARC).", show_default=False),
     ],
     output: Annotated[
         Optional[str],
-        typer.Option("-o", "--output", help="A folder that mirrors the input as .txt files; with --format jsonl a file, or '-' for standard output. A single page goes to standard output without it."),
+        typer.Option("-o", "--output", help="By its name: a folder (mirrors the input as .txt files), NAME.jsonl (or .jsonl.gz, .jsonl.zst, .jsonl.bz2, .jsonl.xz), NAME.parquet, '-' for JSONL on standard output; a single page goes to NAME.txt or standard output."),
     ] = None,
-    fmt: Annotated[str, typer.Option("--format", help="Output as a 'txt' tree or one 'jsonl' file (id, url, site, text, removed pieces per rule).")] = "txt",
+    fmt: Annotated[Optional[str], typer.Option("--format", help="The output kind, whatever its name: 'txt' (a folder), 'jsonl' (compressed if the name says so) or 'parquet'.")] = None,
     manifest: Annotated[
         Optional[Path],
-        typer.Option(help="The manifest (JSONL, one line per page). Default: OUT/.cleaner-manifest.jsonl for a tree, OUT.manifest.jsonl for a JSONL file."),
+        typer.Option(help="The manifest (JSONL, one line per page). Default: OUT/.cleaner-manifest.jsonl for a folder, OUT.manifest.jsonl beside a file."),
     ] = None,
     jobs: Annotated[int, typer.Option("--jobs", "-j", help="Worker processes (default: the machine's cores); 0 cleans in this process, without the hard time limit.", min=0)] = default_jobs(),
     page_timeout: Annotated[
@@ -265,10 +316,14 @@ def clean(
                             min=0, callback=lambda value: finite(value, "--page-timeout"))
     ] = DEFAULT_PAGE_TIMEOUT,
     force: Annotated[bool, typer.Option(help="Clean every page again, even those whose output is up to date.")] = False,
-    text_field: Annotated[Optional[str], typer.Option(help="JSONL/CSV field with the scraped text (default: text, content, article, body, ...).")] = None,
-    html_field: Annotated[Optional[str], typer.Option(help="JSONL/CSV field with the page HTML (default: html, raw_html, ...).")] = None,
-    url_field: Annotated[Optional[str], typer.Option(help="JSONL/CSV field with the page URL (default: url, link, ...).")] = None,
-    id_field: Annotated[Optional[str], typer.Option(help="JSONL/CSV field with a record id, used as the output name (default: id, doc_id, ...; else the row number).")] = None,
+    text_field: Annotated[Optional[str], typer.Option(help="Export field with the scraped text (default: text, content, article, body, ...); a dotted path reaches into nested records.")] = None,
+    html_field: Annotated[Optional[str], typer.Option(help="Export field with the page HTML (default: html, raw_html, ...).")] = None,
+    url_field: Annotated[Optional[str], typer.Option(help="Export field with the page URL (default: url, link, ...), e.g. metadata.url.")] = None,
+    id_field: Annotated[Optional[str], typer.Option(help="Export field with a record id, used as the output name (default: id, doc_id, ...; else the row number).")] = None,
+    keep_fields: Annotated[
+        Optional[str],
+        typer.Option(help="Carry only these input fields (comma-separated, dotted paths allowed; '' for none) to the output records. Default: every field but the content cleaned."),
+    ] = None,
     site: Annotated[Optional[str], typer.Option(help="Treat every page as a page of this site (a domain such as detik.com).")] = None,
     url: Annotated[Optional[str], typer.Option(help="The page URL, for a single page without one.")] = None,
     rules: RulesOption = None,
@@ -283,27 +338,34 @@ def clean(
     quiet: Annotated[bool, typer.Option("-q", "--quiet", help="No progress bar and no summary.")] = False,
 ) -> None:
     """Clean scraped news pages (HTML or text, sniffed): keep the article body, drop the template's noise."""
-    if fmt not in ("txt", "jsonl"):
-        raise fail(f"--format must be 'txt' or 'jsonl', not {fmt!r}", EXIT_USAGE)
     for item in inputs:
         if item != "-" and not Path(item).exists():
             raise fail(f"{item}: no such file or folder", EXIT_USAGE)
+    if inputs.count("-") > 1:
+        raise fail("standard input ('-') can be read once", EXIT_USAGE)
+    single = is_single_page(inputs)
+    if output is None and fmt is None and "-" in inputs and not single:
+        output = "-"  # records streamed in, records streamed out
+    try:
+        out = resolve_output(output, fmt, batch=not single)
+        if needs_pyarrow(inputs, out):
+            require_pyarrow()
+    except FormatError as exc:
+        raise fail(escape(str(exc)), EXIT_USAGE) from None
     cleaner = load_cleaner(rules, site_rules=not no_site_rules, metadata=not no_metadata)
     warn_unknown_site(cleaner, site)
-    fields = Fields(text=text_field, html=html_field, url=url_field, id=id_field)
-    if fmt == "txt" and output in (None, "-"):
-        if not is_single_page(inputs):
-            raise fail("several pages need -o OUT, a folder (or --format jsonl)", EXIT_USAGE)
-        clean_to_stdout(cleaner, next(iter_pages(inputs, fields)), site, url, page_timeout or None)
+    fields = Fields(text=text_field, html=html_field, url=url_field, id=id_field, keep=parse_keep_fields(keep_fields))
+    if out.kind == "text":
+        clean_to_stdout(cleaner, next(iter_pages(inputs, fields)), site, url, page_timeout or None, out.path)
         return
-    options = batch_options(output or "-", fmt, manifest, jobs=jobs, force=force, site=site, url=url, page_timeout=page_timeout or None)
+    options = batch_options(out, manifest, jobs=jobs, force=force, site=site, url=url, page_timeout=page_timeout or None)
     started = time.perf_counter()
     if learn:
         cleaner = learn_first(cleaner, inputs, fields, options, rules, quiet=quiet)
     columns = (SpinnerColumn(), MofNCompleteColumn(), TextColumn("pages"), TimeElapsedColumn(), TextColumn("{task.fields[rate]}"))
-    with Progress(*columns, console=err, transient=True, disable=quiet) as progress:
+    # no bar when stderr is a log file (a bar there is a blank line; the summary says it all)
+    with Progress(*columns, console=err, transient=True, disable=quiet or not err.is_terminal) as progress:
         task = progress.add_task("clean", total=None, rate="")
-
         counted = {"pages": 0, "shown": 0.0}
 
         def advance(entry: dict) -> None:
@@ -316,11 +378,29 @@ def clean(
                 progress.update(task, completed=counted["pages"], rate=f"{rate:.0f} pages/s")
 
         run = BatchRun(cleaner, options, on_page=advance)
+        if not progress.disable:
+            count_in_background(progress, task, inputs)
+
+        def skipped(path: Path, kind) -> None:
+            run.summary.skip_file(path, kind)
+            total = progress.tasks[0].total
+            if kind.reason == BINARY and total:  # counted as a page by its name: not one after all
+                progress.update(task, total=total - 1)
+
+        unusable = None
         try:
             with stop_on_signals(run):
-                summary = run.run(iter_pages(inputs, fields))
+                summary = run.run(iter_pages(inputs, fields, on_skip=skipped))
         except KeyboardInterrupt:  # asked twice: stopped at once
             summary = run.summary
+        except OutputError as exc:
+            unusable = exc
+        if unusable is not None:
+            progress.stop()
+    if unusable is not None:
+        raise fail(escape(str(unusable)), EXIT_USAGE)
+    if summary.stdout_closed:
+        raise stdout_closed()
     if not quiet:
         print_summary(summary, time.perf_counter() - started)
     if summary.stopped:
@@ -334,6 +414,22 @@ def clean(
         raise typer.Exit(EXIT_FAILED)
     if summary.done + summary.skipped == 0:
         raise typer.Exit(EXIT_NOTHING)
+
+
+def count_in_background(progress: Progress, task, inputs: list[str]) -> None:
+    """Give the progress bar its total once the inputs are counted (a folder
+    tree walked by name, a parquet file's footer), in a thread, so that the
+    run starts at once; no total when an input must be read through to know."""
+    if "-" in inputs and stdin_input().kind != "page":
+        return
+
+    def count() -> None:
+        with contextlib.suppress(Exception):
+            total = count_pages(inputs)
+            if total is not None:
+                progress.update(task, total=total)
+
+    threading.Thread(target=count, name="count-pages", daemon=True).start()
 
 
 @app.command()

@@ -79,7 +79,7 @@ def plan(inputs: Iterable[Path], out_dir: Path | None = None) -> list[Draft]:
             out = out_dir if out_dir is not None else default_out_dir(item)
             folders.append(item)
             name = item.absolute().name
-            for page in walk_folder(item):
+            for page in walk_folder(item, exports=False):
                 drafts.append(Draft(page.file, out / f"{page.id}.txt", f"{name}/{page.id}"))
         elif is_export(item) or not item.name.lower().endswith(PAGE_SUFFIXES):
             raise GoldError(f"{item}: a gold draft is made from a page file ({', '.join(PAGE_SUFFIXES)}) or a folder of them")

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath, PurePosixPath
 from typing import Any
@@ -69,7 +70,8 @@ class Page:
     the site), `site` a site the user named for it, `source` its name in
     messages. In a batch a page also has an `id` (its output name) and may be
     a `file` not read yet (`load()` reads it) or a record that could not be
-    read (`error`)."""
+    read (`error`). `fields` are the other fields of an export's record (or
+    of a record given to `clean_many`), carried to its output record."""
 
     data: bytes | str | None
     kind: str | None = None
@@ -80,6 +82,7 @@ class Page:
     id: str | None = None
     file: Path | None = None
     error: str | None = None
+    fields: Mapping[str, Any] | None = None
 
     @property
     def relpath(self) -> PurePath | None:
@@ -173,7 +176,7 @@ class PageOutcome:
     status: str = OK
     error: str | None = None  # one line naming the page and the problem
     failure: str | None = None  # the kind of error, one of FAILURES
-    id: str | None = None  # the page's id in a batch
+    id: str | None = None  # the page's id in a batch (or the id of a record given to clean_many)
     source: str | None = None  # the page's name in messages
     kind: str | None = None  # "html" or "text", as cleaned
     chars_in: int = 0
@@ -182,6 +185,9 @@ class PageOutcome:
     # the rendered body of an HTML page): what `removed[].line` refers to.
     input_lines: tuple[Line, ...] = field(default=(), repr=False, compare=False)
     trace: Trace | None = field(default=None, repr=False, compare=False)
+    # The input record's other fields (an export's columns, the keys of a
+    # mapping given to clean_many), as they came: carried to the output record.
+    fields: Mapping[str, Any] | None = None
 
     @property
     def ok(self) -> bool:
@@ -210,5 +216,5 @@ def failed(page: Page, error: str, failure: str) -> PageOutcome:
     data = page.data or ""
     return PageOutcome(
         status=ERROR, error=error, failure=failure, id=page.id, source=page.source, url=page.url,
-        kind=page.kind, chars_in=len(data),
+        kind=page.kind, chars_in=len(data), fields=page.fields,
     )

@@ -193,6 +193,7 @@ class WorkerPool:
         self._barren_breaks = 0
         self.gave_up: str | None = None  # why the pool stopped restarting, if it did
         self.workers_lost = False  # a worker died or was killed: it may have left a temporary file
+        self.watch: Callable[[], None] | None = None  # called at every poll: may raise to end the wait (see BatchRun)
         self._start()
 
     def _start(self) -> None:
@@ -261,6 +262,8 @@ class WorkerPool:
         """The futures done within POLL_SECONDS; a stuck worker is killed meanwhile."""
         finished, _ = wait(futures, timeout=POLL_SECONDS, return_when=FIRST_COMPLETED)
         self._kill_overdue()
+        if self.watch is not None:
+            self.watch()
         return finished
 
     def _kill_overdue(self) -> None:
@@ -331,6 +334,7 @@ class WorkerPool:
         if kill:
             self.workers_lost = True
             _kill_children({int(self._slots[b + _PID]) for b in range(0, len(self._slots), _SLOT_SIZE)})
+            _unblock_results(self._executor)
         self._executor.shutdown(wait=True, cancel_futures=True)
 
     def cancel_queued(self) -> None:
@@ -343,6 +347,21 @@ class WorkerPool:
         self.stopping = True
         self._pending.clear()
         self._shutdown(kill=now)
+
+
+def _unblock_results(executor: ProcessPoolExecutor) -> None:
+    """After its workers are killed, let the executor's thread see it. A
+    worker killed while sending its results leaves half a message in the
+    result pipe, and the thread reading it waits for the rest forever (this
+    process holds the pipe's writing end too), so `shutdown` never returns:
+    a run stopped at once (a second Ctrl-C, `| head`) hung about once in ten
+    under load. Closing this process's writing end gives the reader EOF: the
+    thread takes the pool as broken and ends. (CPython's ProcessPoolExecutor
+    keeps that end as `_result_queue._writer`; if it moves, nothing is done.)"""
+    writer = getattr(getattr(executor, "_result_queue", None), "_writer", None)
+    if writer is not None:
+        with contextlib.suppress(OSError):
+            writer.close()
 
 
 def _kill_children(pids: set[int]) -> None:

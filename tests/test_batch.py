@@ -5,7 +5,9 @@ Each test runs `cleaner clean` (in process with typer's CliRunner, or as a
 real subprocess for the kill test) on small pages made in tmp_path or on the
 shipped samples/raw."""
 
+import contextlib
 import csv
+import gzip
 import io
 import json
 import os
@@ -56,7 +58,13 @@ def manifest(path: Path) -> list[dict]:
 
 
 def jsonl_records(path: Path) -> list[dict]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    """The records of a JSONL output (plain or gzip) or a parquet one."""
+    if path.name.endswith(".parquet"):
+        import pyarrow.parquet as pq
+
+        return [{**r, "fired": dict(r["fired"])} for r in pq.read_table(path).to_pylist()]  # a map reads back as pairs
+    with (gzip.open if path.name.endswith(".gz") else open)(path, "rt", encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh]
 
 
 def txt_outputs(out: Path) -> dict[str, str]:
@@ -424,7 +432,7 @@ def test_next_run_repairs_a_jsonl_output_cut_by_a_kill(tmp_path):
     assert len(jsonl_records(out)) == 3
 
 
-@pytest.mark.parametrize("fmt", ["txt", "jsonl"])
+@pytest.mark.parametrize("fmt", ["txt", "jsonl", "jsonl.gz", "parquet"])
 def test_a_run_killed_halfway_then_rerun_gives_the_same_outputs_as_one_clean_run(tmp_path, fmt):
     """SIGKILL a real `python -m cleaner.cli clean --jobs 2` process when about
     half the pages are recorded, run it again, and compare with a single
@@ -442,12 +450,12 @@ def test_a_run_killed_halfway_then_rerun_gives_the_same_outputs_as_one_clean_run
     assert len(ids) == n_pages
 
     reference = tmp_path / "reference"
-    ref_out = reference if fmt == "txt" else reference / "all.jsonl"
-    assert run("clean", src, "--format", fmt, "-o", ref_out, "-j", "1", "-q").exit_code == 0
+    ref_out = reference if fmt == "txt" else reference / f"all.{fmt}"
+    assert run("clean", src, "-o", ref_out, "-j", "1", "-q").exit_code == 0
 
-    out = tmp_path / "out" if fmt == "txt" else tmp_path / "out" / "all.jsonl"
+    out = tmp_path / "out" if fmt == "txt" else tmp_path / "out" / f"all.{fmt}"
     man = out / ".cleaner-manifest.jsonl" if fmt == "txt" else Path(f"{out}.manifest.jsonl")
-    command = [sys.executable, "-m", "cleaner.cli", "clean", str(src), "--format", fmt, "-o", str(out), "--jobs", "2", "-q"]
+    command = [sys.executable, "-m", "cleaner.cli", "clean", str(src), "-o", str(out), "--jobs", "2", "-q"]
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
     proc = subprocess.Popen(command, cwd=tmp_path, env=env, start_new_session=True, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 30
@@ -474,7 +482,7 @@ def test_a_run_killed_halfway_then_rerun_gives_the_same_outputs_as_one_clean_run
         records = jsonl_records(out)  # every line valid JSON
         assert sorted(r["id"] for r in records) == sorted(ids)  # each page once
         assert {r["id"]: r for r in records} == {r["id"]: r for r in jsonl_records(ref_out)}
-    assert not [p for p in tmp_path.rglob("*") if p.name.endswith(".tmp")]
+    assert not [p for p in tmp_path.rglob("*") if p.name.endswith((".tmp", ".pending.jsonl"))]
     entries = manifest(man)  # every line valid JSON
     assert len(entries) == n_pages and {e["status"] for e in entries} == {"ok"}
     assert sorted(e["id"] for e in entries) == sorted(ids)  # one line per page, no id twice
@@ -514,7 +522,7 @@ def test_ids_from_exports_can_never_put_an_output_outside_the_output_folder(tmp_
     out = tmp_path / "deep" / "out"
     before = snapshot(tmp_path, skip=out)
     for export, extra in [("x.jsonl", []), ("x.csv", ["--id-field", "key", "--url-field", "link"]), ("x.warc", [])]:
-        result = run("clean", inputs / export, "-o", out / export, "-j", "1", "-q", *extra)
+        result = run("clean", inputs / export, "--format", "txt", "-o", out / export, "-j", "1", "-q", *extra)  # a folder named x.jsonl
         assert result.exit_code == 0, result.stderr
         outputs = list((out / export).rglob("*.txt"))
         assert len(outputs) == (4 if export == "x.warc" else len(HOSTILE_IDS))
@@ -588,3 +596,71 @@ def test_long_names_near_the_file_system_limit_are_written(tmp_path):
     assert run("clean", export, "-o", tmp_path / "out2", "-j", "1", "-q").exit_code == 0
     (written,) = (tmp_path / "out2").rglob("*.txt")
     assert len(written.name.encode()) <= 255 and written.read_text() == "Isi.\n"
+
+
+# -- standard output closed by its reader (`| head`) ---------------------------------------------------
+
+
+def session_processes(sid: int) -> list[int]:
+    """Live processes of a session (the run, its workers), from /proc."""
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[3]) == sid and fields[0] not in "ZX":  # field 6 of stat: the session; not the dead
+                pids.append(int(entry.name))
+    return pids
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+def test_a_closed_standard_output_ends_the_run_at_once_with_no_worker_left(tmp_path):
+    """`cleaner clean in --format jsonl -o - | head -1`: the run stops when
+    head goes, quietly (exit 141, as a shell reports a tool SIGPIPE ended),
+    and kills its workers. Three runs here; benchmarks/pipe_head.py runs 20."""
+    src = tmp_path / "in"
+    samples = sorted(RAW.rglob("*.txt"))
+    for i in range(600):
+        shutil.copy(samples[i % len(samples)], write(src / samples[i % len(samples)].parent.name / f"{i:04d}.txt", b""))
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+    command = [sys.executable, "-m", "cleaner", "clean", str(src), "--format", "jsonl", "-o", "-", "--jobs", "2"]
+    for _ in range(3):
+        proc = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+        first = json.loads(proc.stdout.readline())  # one record, then the reader goes
+        proc.stdout.close()
+        try:
+            stderr = proc.communicate(timeout=60)[1].decode()  # a guard against a hang, not a timing
+        finally:
+            # the workers were killed with the run; multiprocessing's resource tracker exits by itself
+            # once the run is gone: give it a moment
+            workers = [pid for pid, command in command_lines(session_processes(proc.pid)).items() if "spawn_main" in command]
+            deadline = time.monotonic() + 10
+            while session_processes(proc.pid) and time.monotonic() < deadline:
+                time.sleep(0.05)
+            leftover = command_lines(session_processes(proc.pid))
+            for pid in leftover:
+                os.kill(pid, signal.SIGKILL)
+        assert first["text"]
+        assert proc.returncode == 141 and stderr == "", stderr
+        assert workers == [] and leftover == {}
+
+
+def command_lines(pids: list[int]) -> dict[int, str]:
+    lines = {}
+    for pid in pids:
+        with contextlib.suppress(OSError):
+            lines[pid] = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+    return lines
+
+
+def test_the_summary_says_what_its_site_table_leaves_out(tmp_path):
+    src = tmp_path / "in"
+    for i in range(20):
+        write(src / f"site{i:02d}.example" / "a.txt", "Isi berita.\n")
+    write(src / "site00.example" / "b.txt", "Isi berita lain.\n")
+    result = run("clean", src, "-o", tmp_path / "out", "-j", "0")
+    assert result.exit_code == 0
+    assert "site00.example" in result.stderr and "site19.example" not in result.stderr  # 15 rows shown
+    assert "and 5 more site(s), 5 page(s) (see the manifest)" in result.stderr
