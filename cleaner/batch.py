@@ -61,7 +61,7 @@ IN_FLIGHT_PER_WORKER = 3
 #: The keys of every manifest line, in this order (None where they do not apply).
 MANIFEST_FIELDS = (
     "id", "input", "output", "url", "status", "site", "site_source", "extractor", "layout", "reason", "layouts_tried",
-    "confidence", "fired", "chars_in", "chars_out", "error", "fingerprint",
+    "confidence", "title", "date", "fired", "chars_in", "chars_out", "error", "fingerprint",
 )
 
 #: The drift alarm (BatchSummary.drift): a layout's share of its site's HTML
@@ -216,6 +216,9 @@ def manifest_line(outcome: PageOutcome, output: str | None, fingerprint: str | N
         "layout": outcome.layout if ok else None, "reason": (outcome.reason or None) if ok else None,
         "layouts_tried": list(outcome.layouts_tried) if ok and outcome.layouts_tried else None,
         "confidence": rounded(outcome.confidence) if ok else None,
+        # an HTML page's title and date tell a person which page a line is about
+        "title": outcome.metadata.title if ok and outcome.metadata is not None else None,
+        "date": outcome.metadata.date if ok and outcome.metadata is not None else None,
         "fired": outcome.fired if ok else None, "chars_in": outcome.chars_in if outcome.status != DUPLICATE else None,
         "chars_out": outcome.chars_out if ok else None, "error": outcome.error, "fingerprint": fingerprint,
     }

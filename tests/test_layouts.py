@@ -45,6 +45,8 @@ def test_a_redesigned_page_goes_to_the_generic_path_and_the_batch_warns(tmp_path
     assert 0 < redesigned["confidence"] <= 1  # the generic path says how sure it is
     assert {lines[f"tribunnews.com/same-{i}"]["confidence"] for i in range(3)} == {None}  # a layout's body: no estimate
     assert {lines[f"tribunnews.com/same-{i}"]["layout"] for i in range(3)} == {"TRB-L01"}
+    assert lines["tribunnews.com/same-0"]["date"] == "2024-10-29"  # the page's metadata, for a person reading the manifest
+    assert lines["tribunnews.com/same-0"]["title"].startswith("Pasar Game Nasional")
     assert ("warning: tribunnews.com: 1 of 4 HTML pages matched no layout and were cleaned by the generic path; "
             "the site may have changed: see `cleaner explain PAGE`") in result.stderr
 
