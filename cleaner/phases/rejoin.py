@@ -39,6 +39,7 @@ from ..page import Line
 from ..text import TextRun
 from ..vocab import TITLE_SMALL_WORDS
 from .base import Key, Phase, Rule, register
+from .shapes import CAPITALISED, headline
 
 #: A sentence (or a paragraph) ends here: a stop, an ellipsis, a colon or
 #: semicolon (a list or a quote follows), maybe closed by quotes or brackets.
@@ -76,8 +77,6 @@ MIN_WORDS = 8
 #: A line of more words than this that stops without a sentence end is a
 #: sentence cut before a link (a crosshead or a list item is shorter).
 OPEN_WORDS = 4
-#: A capitalised word (a headline has most of its words so).
-_CAPITALISED = re.compile(r"[\"“‘(]?[A-Z]")
 
 
 def continues(text: str) -> bool:
@@ -85,24 +84,18 @@ def continues(text: str) -> bool:
     return _CONTINUES.match(text) is not None
 
 
+_CLOSERS = "\"”’'»)]"
+_STOPS = frozenset(".!?…:;")
+
+
 def _ends(text: str) -> bool:
-    return SENTENCE_END.search(text) is not None
+    """Does the line end a sentence (SENTENCE_END, without a regex search of the whole line)?"""
+    stripped = text.rstrip(_CLOSERS)
+    return bool(stripped) and stripped[-1] in _STOPS
 
 
 def _words(text: str) -> int:
     return text.count(" ") + 1
-
-
-def headline(text: str) -> bool:
-    """A line in title case, as a promoted headline left alone by a scraper
-    ("Ayah Bella Hadid soal Nakba 1948: Yahudi Usir Kami"): most of its
-    words of four letters or more are capitalised. A sentence cut before a
-    link has a few capitals among lowercase words."""
-    words = text.split()
-    long_words = [w for w in words if sum(c.isalpha() for c in w) >= 4]
-    if len(long_words) < 3 or not _CAPITALISED.match(words[-1]) and not words[-1][0].isdigit():
-        return False  # a headline ends on a name or a number, a cut sentence on "di", "oleh", "yang"
-    return sum(1 for w in long_words if _CAPITALISED.match(w)) >= 0.7 * len(long_words)
 
 
 def _mid_sentence(text: str) -> bool:
@@ -122,9 +115,9 @@ def _name(text: str, max_words: int) -> bool:
     and titles: what a link or an emphasis holds ("Badan Pusat Statistik",
     "Kurikulum Merdeka", "Tema 5 Kelas 4", "Pendidikan Agama Islam (PAI)")."""
     words = text.split()
-    if len(words) > max_words or not _CAPITALISED.match(words[0]):
+    if len(words) > max_words or not CAPITALISED.match(words[0]):
         return False
-    return all(_CAPITALISED.match(w) or w[0].isdigit() or w.strip(",.") in TITLE_SMALL_WORDS for w in words)
+    return all(CAPITALISED.match(w) or w[0].isdigit() or w.strip(",.") in TITLE_SMALL_WORDS for w in words)
 
 
 def join_runs(texts: Sequence[str], max_words: int, max_lines: int) -> list[tuple[int, int]]:

@@ -15,12 +15,13 @@ of ` ?` written by hand around every mark of every rule:
   have a space before it (`timnya` matches "tim nya").
 
 The rewritten pattern matches every string the original matched, and more.
-A space is only added where what stands on the other side is a mandatory
+A space is only added where whatever can stand on the other side is a
 character that cannot be a space (a letter, `\\d`, `[A-Z]`, another mark,
-the pattern's start or end): next to `\\s*`, `.*`, `[A-Z ]+`, an optional
-part, an alternation or a lookaround none is added (the space is already
-allowed there, or allowing it twice would let one space be matched two
-ways, which under a repeat backtracks exponentially). So the rewrite adds no
+the pattern's start or end; an optional part that cannot be a space is
+looked through, to what follows it): next to `\\s*`, `.*`, `[A-Z ]+`, an
+alternation or a lookaround none is added (the space is already allowed
+there, or allowing it twice would let one space be matched two ways, which
+under a repeat backtracks exponentially). So the rewrite adds no
 ambiguity, and the loader checks the shape of the pattern as written
 (base.compile_regex), then times the rewritten one. Lookbehinds are left as
 written (Python needs them of fixed width), and so are patterns in verbose
@@ -208,22 +209,20 @@ def _safe(toks: list[_Tok], i: int, step: int, seen: frozenset = frozenset()) ->
         return False
     seen = seen | {(i, step)}
     if t.kind == "open":
-        g = toks[i]
-        if g.look or _has_bar(toks, i) or toks[g.mate].qmin < 1:
+        close = toks[t.mate]
+        if t.look or _has_bar(toks, i):
             return False
-        if step > 0:  # entering the group: its first item
-            return _safe(toks, i + 1, step, seen)
-        # leaving the group backwards: the token before it, and the end of the previous repeat
-        before = _safe(toks, i - 1, step, seen)
-        return before and (toks[g.mate].qmax <= 1 or _safe(toks, g.mate - 1, step, seen))
-    # a close
-    o = t.mate
-    if toks[o].look or _has_bar(toks, o) or t.qmin < 1:
+        if step > 0:  # entering the group: its first item, and what follows it when the group may be absent
+            return _safe(toks, i + 1, step, seen) and (close.qmin >= 1 or _safe(toks, t.mate + 1, step, seen))
+        # leaving the group backwards: what stands before it, and the end of the previous repeat
+        return _safe(toks, i - 1, step, seen) and (close.qmax <= 1 or _safe(toks, t.mate - 1, step, seen))
+    o = t.mate  # a close
+    if toks[o].look or _has_bar(toks, o):
         return False
-    if step < 0:  # entering the group from its end: its last item
-        return _safe(toks, i - 1, step, seen)
-    after = _safe(toks, i + 1, step, seen)
-    return after and (t.qmax <= 1 or _safe(toks, o + 1, step, seen))
+    if step < 0:  # entering the group from its end: its last item, and what precedes it when it may be absent
+        return _safe(toks, i - 1, step, seen) and (t.qmin >= 1 or _safe(toks, o - 1, step, seen))
+    # leaving the group forwards: what follows it, and the start of the next repeat
+    return _safe(toks, i + 1, step, seen) and (t.qmax <= 1 or _safe(toks, o + 1, step, seen))
 
 
 def _in_lookbehind(toks: list[_Tok], i: int) -> bool:
