@@ -21,10 +21,24 @@ as an outlet the cleaner has never seen):
    on each site's pool (which sites a rule acts on, beyond those it was
    written from).
 
+4. **How a shape carries to other outlets**: the dateline each pool and dev
+   text loses with the shipped rules (the piece a first-line rule cuts: a
+   site rule, or GEN-T24) is matched against GEN-T44's dateline shape
+   (bracket, domain and 'City, Name' forms), written from the issue's
+   outlets (tirto.id, Bolasport.com, (ANTARA), Lampost.co) and one
+   tribunnews pool page; per site, how many of its datelines that shape
+   takes.
+5. **`--learn` on text exports** (with `--learn`): `cleaner clean
+   <text-pool> -o TMP --learn --no-site-rules` learns each site's rules from
+   its unlabelled pool texts; dev/text is then cleaned with the generic
+   rules plus those learned files (`Cleaner(site_rules=False,
+   learned=[...])`, site rules still off) and scored, per site, beside the
+   generic rules alone.
+
 `--tree DIR` measures the `cleaner` package and rules of another checkout
 (e.g. `git archive <rev> | tar -x -C /tmp/base` for a "before" figure).
 
-Run from the repo root:  python benchmarks/text_generic.py [--tree DIR] [--json out.json]
+Run from the repo root:  python benchmarks/text_generic.py [--tree DIR] [--learn] [--json out.json]
 """
 
 from __future__ import annotations
@@ -119,6 +133,62 @@ def pools(cleaner_mod, score, corpus: Path) -> dict:
     return {"per_file": per_file, "fired": fired, "differing": differing}
 
 
+def dateline_shapes(cleaner_mod, corpus: Path, rule_id: str = "GEN-T44") -> dict:
+    """Per site: datelines the shipped rules cut from a first line, and how
+    many of them the shape of `rule_id` matches (with a word after it)."""
+    shipped, generic = cleaner_mod.Cleaner(), cleaner_mod.Cleaner(site_rules=False)
+    shape = next((r for r in generic.phases_for(None).get("strip_inline", []) if r.id == rule_id), None)
+    if shape is None:
+        return {}
+    out: dict = collections.defaultdict(lambda: {"datelines": 0, "matched": 0, "missed": []})
+    for folder in ("dev/text-pool", "dev/text"):
+        for rel, path in list_texts(corpus / folder):
+            site = site_of(rel)
+            first = {r.id for r in shipped.phases_for(site).get("strip_inline", []) if r.options["scope"] != "all"}
+            pieces = [r for r in shipped.clean(read_text(path), path=rel).removed
+                      if r.phase == "strip_inline" and r.rule_id in first]
+            if not pieces:
+                continue
+            dateline = pieces[0].text.strip()
+            row = out[site]
+            row["datelines"] += 1
+            if shape.pattern.match(dateline + " Isi"):
+                row["matched"] += 1
+            elif len(row["missed"]) < 3:
+                row["missed"].append(dateline[:50])
+    return dict(out)
+
+
+def learned_from_pools(cleaner_mod, score, corpus: Path) -> dict:
+    """dev/text scored with the rules `--learn` draws from the text pools (site rules off)."""
+    import subprocess
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="text_generic_learn_") as tmp:
+        out = Path(tmp) / "out"
+        cmd = [sys.executable, "-m", "cleaner", "clean", str(corpus / "dev" / "text-pool"), "-o", str(out),
+               "--learn", "--no-site-rules", "--jobs", "1"]
+        env = {**__import__("os").environ, "PYTHONPATH": str(Path(cleaner_mod.__file__).parent.parent)}
+        proc = subprocess.run(cmd, capture_output=True, text=True, env=env)
+        learned = out / ".cleaner-learned"
+        summary = [ln.strip() for ln in proc.stderr.splitlines() if "learned from" in ln or "not learned" in ln]
+        files = sorted(p.name for p in (learned / "sites").glob("*.toml")) if learned.is_dir() else []
+        rules = {}
+        for f in files:
+            text = (learned / "sites" / f).read_text(encoding="utf-8")
+            rules[f[: -len(".toml")]] = [ln.split("=", 1)[1].strip().strip("'\"") for ln in text.splitlines() if ln.startswith("why =")]
+        with_learned = cleaner_mod.Cleaner(site_rules=False, learned=[learned]) if files else None
+        generic = cleaner_mod.Cleaner(site_rules=False)
+        per = {"generic": {}, "generic+learned": {}}
+        text_dir, gold_dir = corpus / "dev" / "text", corpus / "dev" / "text-gold"
+        for rel, path in list_texts(text_dir):
+            gold, raw = read_text(gold_dir / rel), read_text(path)
+            per["generic"][rel] = score.score_text(generic.clean(raw, path=rel).text, gold)
+            c = with_learned or generic
+            per["generic+learned"][rel] = score.score_text(c.clean(raw, path=rel).text, gold)
+    return {"command": " ".join(cmd[2:]), "exit": proc.returncode, "summary": summary, "rules": rules, "per": per}
+
+
 def print_sites(label: str, tables: dict[str, tuple[dict, object]]) -> None:
     names = list(tables)
     sites = sorted({s for t in tables.values() for s in t[0]})
@@ -143,6 +213,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seeds", type=Path, default=DEFAULT_SEEDS, help="seeds root (default: %(default)s)")
     ap.add_argument("--tree", type=Path, help="measure the cleaner package and rules of this checkout instead")
     ap.add_argument("--per-file", action="store_true", help="also list every dev text below 1.0")
+    ap.add_argument("--learn", action="store_true", help="also learn rules from the text pools (--learn) and score dev/text with them")
     ap.add_argument("--json", metavar="PATH", help="also write the figures as JSON ('-' = stdout)")
     args = ap.parse_args(argv)
     cleaner_mod, score = load_cleaner_module(args.tree)
@@ -179,6 +250,27 @@ def main(argv: list[str] | None = None) -> int:
               + ", ".join(f"{s.split('.')[0]} {counts[s]}" for s in sites if counts[s]))
     print()
 
+    shapes = dateline_shapes(cleaner_mod, args.corpus)
+    if shapes:
+        print("4. datelines the shipped rules cut (pools and dev texts), matched by GEN-T44's outlet-agnostic shape")
+        for site, row in sorted(shapes.items()):
+            print(f"   {site:<18} {row['matched']:>3}/{row['datelines']:<3} missed e.g. {row['missed']}")
+        total = sum(r["datelines"] for r in shapes.values())
+        print(f"   all: {sum(r['matched'] for r in shapes.values())}/{total}")
+        print()
+
+    learned = None
+    if args.learn:
+        learned = learned_from_pools(cleaner_mod, score, args.corpus)
+        print(f"5. python -m {learned['command']} (exit {learned['exit']})")
+        for line in learned["summary"]:
+            print(f"   {line}")
+        for site, whys in learned["rules"].items():
+            for why in whys:
+                print(f"   {site}: {why[:110]}")
+        print_sites("   dev/text with the learned rules (site rules off)",
+                    {name: aggregate(score, files) for name, files in learned["per"].items()})
+
     if args.json:
         payload = {
             "command": "python " + shlex.join(sys.argv),
@@ -187,7 +279,10 @@ def main(argv: list[str] | None = None) -> int:
                      for name, t in tables.items()},
             "gold_roundtrip": {k: {"files": v["files"], "lines_changed": v["lines_changed"]} for k, v in trip.items()},
             "pool_fired": {r: dict(c) for r, c in pool["fired"].items()},
+            "dateline_shapes": shapes,
         }
+        if learned is not None:
+            payload["learn"] = {name: vars(aggregate(score, files)[1]) for name, files in learned["per"].items()}
         write_json(payload, args.json)
     return 0
 
