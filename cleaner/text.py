@@ -80,6 +80,28 @@ class TextRun:
                 self._follow(new, fate)
         return new
 
+    def join(self, first: Line, rest: Sequence[Line], rule_id: str, phase: str,
+             separators: Sequence[str] | None = None) -> Line:
+        """Lines that are fragments of one paragraph are joined into the
+        first, each after its separator (default: a space); returns the
+        joined line. What the join removes is the line breaks: one Removal
+        of "\n" per fragment joined. In the trace the first line is CHANGED,
+        each fragment shown as a piece put in at its end, and the fragments'
+        own rows give way to it (their words are in that line now)."""
+        seps = [" "] * len(rest) if separators is None else list(separators)
+        new = Line(first.number, first.text + "".join(sep + ln.text for sep, ln in zip(seps, rest)))
+        self.removed.extend(Removal(rule_id, phase, ln.number, "\n") for ln in rest)
+        if self.trace is not None and (fate := self._fates.get(id(first))) is not None:
+            fate.pieces.extend(Piece(rule_id, "", sep + ln.text) for sep, ln in zip(seps, rest))
+            if rule_id not in fate.rules:
+                fate.rules.append(rule_id)
+            for ln in rest:
+                gone = self._fates.pop(id(ln), None)
+                if gone is not None and gone in self.trace.lines:
+                    self.trace.lines.remove(gone)
+            self._follow(new, fate)
+        return new
+
     def recover(self, line: Line, anchor: Line, *, after: bool) -> None:
         """A line the phase put back (a piece only a glued duplicate held),
         next to `anchor` in the page order."""

@@ -25,7 +25,7 @@ def test_a_valid_user_folder_loads(tmp_path):
 
 def test_unknown_key_names_file_rule_and_key(tmp_path):
     (problem,) = site_file_problems(tmp_path, GOOD_RULE.replace('why =', 'whyy = "typo"\nwhy ='))
-    assert problem.endswith("example.com.toml: X-01: unknown key 'whyy' (allowed: id, why, must_match, must_not_match, inputs, line_pattern)")
+    assert problem.endswith("example.com.toml: X-01: unknown key 'whyy' (allowed: id, why, must_match, must_not_match, inputs, spacing, line_pattern, titles_after)")
 
 
 def test_bad_regex(tmp_path):

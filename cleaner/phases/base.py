@@ -19,8 +19,9 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, ClassVar
 
-from ..backtracking import pattern_risk
+from ..backtracking import _probe, backtracking_risk, pattern_risk
 from ..literals import needed_literals
+from .spacing import SPACING, tolerant
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,12 @@ MODE_KEYS: dict[str, dict[str, Key]] = {
         # on scraped text only unless it says otherwise.
         "inputs": Key("list of strings", "what the rule runs on: `text` (scraped text), `html` (an HTML page's rendered "
                       "lines) or both", default=("text",), choices=INPUT_KINDS),
+        # Tokenised scrapes put spaces around punctuation ("( 10 / 9 / 2019 )")
+        # and split clitics ("tim nya"): one named option instead of ` ?`
+        # written by hand around every mark (spacing.py).
+        "spacing": Key("string", "`exact`, or `tolerant`: the rule's regexes also match with one optional space around "
+                       "each punctuation mark and before a clitic (`-nya`, `-lah`, `-kah`, `-pun`), as in tokenised "
+                       "scrapes", default="exact", choices=SPACING),
     },
     "html": {},
 }
@@ -186,7 +193,11 @@ class Phase:
             elif key.minimum is not None and value is not None and value < key.minimum:
                 problems.append(f"{where}: {name} must be >= {key.minimum}")
             elif key.type == "regex" and value is not None:
-                value = compile_regex(self.regex_source(name, value, raw), where, problems)
+                written = self.regex_source(name, value, raw)
+                if raw.get("spacing") == "tolerant":  # checked as written, run rewritten (spacing.py)
+                    value = compile_regex(self.regex_source(name, tolerant(value), raw), where, problems, written=written)
+                else:
+                    value = compile_regex(written, where, problems)
             elif key.type == "css" and value is not None:
                 check_css(value, where, problems)
             if isinstance(value, list):
@@ -240,15 +251,20 @@ def _type_name(type_: str) -> str:
     return {"regex": "string (a regex)", "css": "string (a CSS selector)"}.get(type_, type_)
 
 
-def compile_regex(pattern: str, where: str, problems: list[str]) -> re.Pattern[str] | None:
+def compile_regex(pattern: str, where: str, problems: list[str], *, written: str | None = None) -> re.Pattern[str] | None:
     """The compiled regex, or None with the problem appended: a syntax error,
-    or a shape that may backtrack catastrophically (see backtracking.py)."""
+    or a shape that may backtrack catastrophically (see backtracking.py).
+    `written`: the pattern as the rule wrote it, when `pattern` is its
+    tolerant-spacing rewrite (spacing.py): the shape is checked on what was
+    written (the rewrite adds optional spaces only where no other part can
+    match them, so it adds no ambiguity, but the static walk cannot see
+    that), the timing probe runs on what will run."""
     try:
         compiled = re.compile(pattern)
     except re.error as exc:
         problems.append(f"{where}: bad regex {pattern!r}: {exc}")
         return None
-    risk = pattern_risk(pattern)
+    risk = pattern_risk(pattern) if written is None else backtracking_risk(written) or _probe(pattern)
     if risk:
         problems.append(f"{where}: pattern may backtrack catastrophically ({risk})")
         return None

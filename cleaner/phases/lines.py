@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from ..page import Line
 from ..text import TextRun, normalise
 from .base import Key, Phase, Rule, register
+from .shapes import promo_title
 
 LINE_PATTERN = Key("regex", "a Python `re` regex that must match the **whole** line (TOML literal strings `'...'` keep backslashes)",
                    required=True)
@@ -23,6 +24,23 @@ class WholeLinePhase(Phase):
 
     def _key_hints(self) -> dict[str, str]:
         return _HINTS
+
+
+def _first_whole_match(text: str, rules: Sequence[Rule]) -> Rule | None:
+    """The first rule whose `line_pattern` matches the whole line. Rule.may_match
+    inlined: on every line, every rule of the phase is tried, and the method
+    call cost as much as the literal test itself."""
+    for rule in rules:
+        needs = rule.needs
+        if needs:
+            for needed in needs:
+                if needed in text:
+                    break
+            else:
+                continue
+        if rule.pattern.fullmatch(text):
+            return rule
+    return None
 
 
 @register
@@ -59,7 +77,12 @@ class CutAfter(WholeLinePhase):
 class DropLine(WholeLinePhase):
     kind, order = "drop_line", 30
     summary = "every line the `line_pattern` matches **as a whole** is removed"
-    keys = {"line_pattern": LINE_PATTERN}
+    keys = {
+        "line_pattern": LINE_PATTERN,
+        "titles_after": Key("integer", "also remove up to this many lines right after a matched line that read as promoted "
+                            "headlines (a label line, 'Editor's picks', then its titles): no stop at the end, at most 20 "
+                            "words, in title case or of at most 12 words", default=0, minimum=0),
+    }
     example = """\
 # [[text.drop_line]]
 # id = "{prefix}-T02"
@@ -71,11 +94,17 @@ class DropLine(WholeLinePhase):
 
     def run(self, lines: list[Line], rules: Sequence[Rule], run: TextRun) -> list[Line]:
         kept = []
+        titles, label = 0, ""  # promoted headlines still to take after a label line, and its rule
         for ln in lines:
             text = ln.text
-            rule = next((r for r in rules if r.may_match(text) and r.pattern.fullmatch(text)), None)
-            if rule is None:
-                kept.append(ln)
-            else:
+            rule = _first_whole_match(text, rules)
+            if rule is not None:
                 run.remove(ln, rule.id, self.kind)
+                titles, label = rule.options["titles_after"], rule.id
+            elif titles and promo_title(text):
+                run.remove(ln, label, self.kind)
+                titles -= 1
+            else:
+                kept.append(ln)
+                titles = 0
         return kept
