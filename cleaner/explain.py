@@ -23,7 +23,7 @@ from pathlib import Path
 from rich.text import Text
 
 from .api import Cleaner
-from .page import CHANGED, GENERIC_LAYOUT, HTML, KEPT, REMOVED, SITE_BODY, TEXT_LINES, LineFate, Removal
+from .page import CHANGED, GENERIC_LAYOUT, HTML, JOINED, KEPT, REMOVED, SITE_BODY, TEXT_LINES, LineFate, Removal
 from .phases import PHASES
 
 #: How long a dropped node's text is shown in the terminal view.
@@ -37,7 +37,8 @@ class Placed:
     rule_id: str
     text: str
     start: int | None  # where it stands in the line's text; None when not there verbatim
-    replacement: str = ""  # what the rule put in its place (its `replace`)
+    replacement: str = ""  # what the rule put in its place (its `replace`; a joined fragment: that fragment)
+    phase: str = "strip_inline"  # the phase that made the change
 
 
 @dataclass
@@ -46,12 +47,13 @@ class Row:
 
     number: int  # 1-based: the input line (text page) or the rendered line (HTML page)
     text: str  # whitespace-normalised, as the rules matched it
-    status: str  # KEPT, REMOVED or CHANGED
+    status: str  # KEPT, REMOVED, CHANGED or JOINED
     rules: list[str] = field(default_factory=list)  # the rule(s) that removed or changed it
     phase: str | None = None  # the phase that removed the whole line
     pieces: list[Placed] = field(default_factory=list)  # inline pieces removed (CHANGED, or REMOVED by strip_inline)
     output: str | None = None  # the line in the cleaned text (KEPT, CHANGED)
     recovered: bool = False  # a piece only a glued duplicate line held, put back as its own line
+    into: int | None = None  # JOINED: the line it was joined into
 
 
 @dataclass
@@ -101,8 +103,8 @@ class Explanation:
         for r in self.node_drops:
             counts.setdefault(r.phase, Counter())[r.rule_id] += 1
         for row in self.rows:
-            if row.pieces:
-                counts.setdefault("strip_inline", Counter()).update(p.rule_id for p in row.pieces)
+            for piece in row.pieces:
+                counts.setdefault(piece.phase, Counter())[piece.rule_id] += 1
             whole = [r for r in row.rules if all(p.rule_id != r for p in row.pieces)]
             if row.status == REMOVED and row.phase and whole:
                 counts.setdefault(row.phase, Counter()).update(whole)
@@ -157,7 +159,8 @@ def _shown_path(path: Path) -> str:
 
 
 def _row(fate: LineFate) -> Row:
-    return Row(fate.number, fate.text, fate.status, list(fate.rules), fate.phase, _place(fate), fate.output, fate.recovered)
+    return Row(fate.number, fate.text, fate.status, list(fate.rules), fate.phase, _place(fate), fate.output, fate.recovered,
+               fate.into)
 
 
 def _place(fate: LineFate) -> list[Placed]:
@@ -174,14 +177,14 @@ def _place(fate: LineFate) -> list[Placed]:
                 taken.append((pos, end))
                 break
             pos = fate.text.find(piece.text, pos + 1)
-        placed.append(Placed(piece.rule_id, piece.text, start, piece.replacement))
+        placed.append(Placed(piece.rule_id, piece.text, start, piece.replacement, piece.phase))
     return placed
 
 
 # -- output ------------------------------------------------------------------
 
-STATUS_STYLE = {KEPT: "green", REMOVED: "bold red", CHANGED: "yellow"}
-LABEL = {KEPT: "KEPT", REMOVED: "REMOVED", CHANGED: "CHANGED"}
+STATUS_STYLE = {KEPT: "green", REMOVED: "bold red", CHANGED: "yellow", JOINED: "cyan"}
+LABEL = {KEPT: "KEPT", REMOVED: "REMOVED", CHANGED: "CHANGED", JOINED: "JOINED"}
 RULE_STYLE = "magenta"
 PIECE_STYLE = "red strike"
 
@@ -217,6 +220,12 @@ def _row_text(row: Row, width: int) -> Text:
     line = Text()
     line.append(f"{number} ", style="dim")
     line.append(LABEL[row.status].ljust(8), style=STATUS_STYLE[row.status])
+    if row.status == JOINED:
+        line.append(f"into line {row.into} ", style="dim")
+        line.append(" ".join(row.rules), style=RULE_STYLE)
+        line.append("  ")
+        line.append(row.text, style="dim")
+        return line
     if row.status == REMOVED and not row.pieces:
         line.append(" ".join(row.rules), style=RULE_STYLE)
         line.append("  ")
@@ -241,9 +250,10 @@ def _row_text(row: Row, width: int) -> Text:
 
 
 def _append_piece(line: Text, piece: Placed) -> None:
-    line.append("[-", style="red")
-    line.append(piece.text, style=PIECE_STYLE)
-    line.append("-]", style="red")
+    if piece.text:  # a joined fragment removes nothing: only what it puts in shows
+        line.append("[-", style="red")
+        line.append(piece.text, style=PIECE_STYLE)
+        line.append("-]", style="red")
     if piece.replacement.strip():
         line.append("{+" + piece.replacement + "+}", style="green")
     line.append("{" + piece.rule_id + "}", style=RULE_STYLE)
@@ -278,6 +288,8 @@ def render(expl: Explanation) -> list[Text]:
     out.append(Text(""))
     counts = expl.counts()
     summary = f"{len(expl.rows)} lines: {counts[KEPT]} kept, {counts[CHANGED]} changed, {counts[REMOVED]} removed"
+    if counts[JOINED]:
+        summary += f", {counts[JOINED]} joined into the line before"
     if expl.kind == "html":
         summary += f"; {len(expl.node_drops)} nodes dropped"
     out.append(Text(summary, style="bold"))
@@ -322,6 +334,7 @@ def to_dict(expl: Explanation) -> dict:
                 ],
                 "output": row.output,
                 "recovered": row.recovered,
+                **({"into": row.into} if row.status == JOINED else {}),
             }
             for row in expl.rows
         ],

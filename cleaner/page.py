@@ -102,10 +102,12 @@ class Piece:
     rule_id: str
     text: str
     replacement: str = ""
+    phase: str = "strip_inline"  # the phase that made the change
 
 
-#: What became of a line (LineFate.status).
-KEPT, REMOVED, CHANGED = "kept", "removed", "changed"
+#: What became of a line (LineFate.status): JOINED is a fragment of a
+#: paragraph a scraper split, joined into the line `into` (the rejoin phase).
+KEPT, REMOVED, CHANGED, JOINED = "kept", "removed", "changed", "joined"
 
 
 @dataclass(slots=True)
@@ -120,6 +122,7 @@ class LineFate:
     pieces: list[Piece] = field(default_factory=list)  # inline pieces cut from it
     output: str | None = None  # the line in the cleaned text (kept or changed)
     recovered: bool = False  # a piece only a glued duplicate of the page held, put back as its own line
+    into: int | None = None  # JOINED: the number of the line it was joined into
 
 
 @dataclass(frozen=True, slots=True)

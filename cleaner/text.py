@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from .page import CHANGED, REMOVED, Line, LineFate, Piece, Removal, Trace
+from .page import CHANGED, JOINED, REMOVED, Line, LineFate, Piece, Removal, Trace
 from .phases import PHASES, Rule
 
 
@@ -86,19 +86,20 @@ class TextRun:
         first, each after its separator (default: a space); returns the
         joined line. What the join removes is the line breaks: one Removal
         of "\n" per fragment joined. In the trace the first line is CHANGED,
-        each fragment shown as a piece put in at its end, and the fragments'
-        own rows give way to it (their words are in that line now)."""
+        each fragment shown as a piece put in at its end, and each fragment's
+        own row JOINED into it (its words are in that line now)."""
         seps = [" "] * len(rest) if separators is None else list(separators)
         new = Line(first.number, first.text + "".join(sep + ln.text for sep, ln in zip(seps, rest)))
         self.removed.extend(Removal(rule_id, phase, ln.number, "\n") for ln in rest)
         if self.trace is not None and (fate := self._fates.get(id(first))) is not None:
-            fate.pieces.extend(Piece(rule_id, "", sep + ln.text) for sep, ln in zip(seps, rest))
+            fate.pieces.extend(Piece(rule_id, "", sep + ln.text, phase) for sep, ln in zip(seps, rest))
             if rule_id not in fate.rules:
                 fate.rules.append(rule_id)
             for ln in rest:
-                gone = self._fates.pop(id(ln), None)
-                if gone is not None and gone in self.trace.lines:
-                    self.trace.lines.remove(gone)
+                joined = self._fates.pop(id(ln), None)
+                if joined is not None:
+                    joined.status, joined.phase, joined.into = JOINED, phase, first.number
+                    joined.rules.append(rule_id)
             self._follow(new, fate)
         return new
 

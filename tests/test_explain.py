@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from cleaner import Cleaner, cli, extract
 from cleaner.cli import app
-from cleaner.explain import CHANGED, KEPT, REMOVED, explain_page
+from cleaner.explain import CHANGED, JOINED, KEPT, REMOVED, explain_page
 from cleaner.sources import load, walk_folder
 from conftest import LAYOUT_SAMPLES, SAMPLES
 

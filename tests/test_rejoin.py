@@ -94,11 +94,14 @@ def test_lines_that_are_not_one_sentence_stay_apart(only_rejoin, page):
 def test_the_join_is_a_changed_line_in_explain(tmp_path):
     rules = write_rules(tmp_path, {"_global.toml": RULE})
     expl = explain_page(Cleaner([rules], shipped=False), "Intro selesai.\nHal itu disampaikan oleh\nMenteri\ndalam rapat di Jakarta.\n")
-    assert [(row.number, row.status) for row in expl.rows] == [(1, "kept"), (2, "changed")]
+    assert [(row.number, row.status, row.into) for row in expl.rows] == [
+        (1, "kept", None), (2, "changed", None), (3, "joined", 2), (4, "joined", 2)]  # every input line still shown
     row = expl.rows[1]
     assert row.rules == ["T-T40"] and row.output == "Hal itu disampaikan oleh Menteri dalam rapat di Jakarta."
     assert [(p.rule_id, p.replacement) for p in row.pieces] == [("T-T40", " Menteri"), ("T-T40", " dalam rapat di Jakarta.")]
     assert expl.consistent
+    assert expl.by_phase() == {"rejoin": {"T-T40": 2}}  # counted under its own phase, not strip_inline
+    assert expl.fired() == {"T-T40": 2}
 
 
 def test_rendered_html_lines_are_not_joined(tmp_path):
