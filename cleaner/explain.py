@@ -289,7 +289,7 @@ def render(expl: Explanation) -> list[Text]:
     counts = expl.counts()
     summary = f"{len(expl.rows)} lines: {counts[KEPT]} kept, {counts[CHANGED]} changed, {counts[REMOVED]} removed"
     if counts[JOINED]:
-        summary += f", {counts[JOINED]} joined into the line before"
+        summary += f", {counts[JOINED]} joined into an earlier line"
     if expl.kind == "html":
         summary += f"; {len(expl.node_drops)} nodes dropped"
     out.append(Text(summary, style="bold"))
